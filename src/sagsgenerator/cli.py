@@ -1,0 +1,120 @@
+"""The command line: parse options, call the library, print in Danish, exit with its status."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import DEFAULT_CONFIG
+from .errors import SagsgeneratorError
+from .intake.workbook import annotate, write_blank
+from .validation.findings import Report
+from .validation.validate import Intake, validate_paths
+
+DEFAULT_OUT = Path("output")
+
+
+class UsageError(click.ClickException):
+    """A run that stops before anything is checked (exit status 2), shown in Danish."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # click's own prefix is English
+        click.echo(f"Fejl: {self.format_message()}", err=True)
+
+
+def stops_cleanly(command):
+    """Turn the library's errors into a Danish line and exit status, never a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SagsgeneratorError as exc:
+            raise UsageError(exc.danish) from exc
+        except KeyboardInterrupt:
+            click.echo("Afbrudt.", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+inputs_argument = click.argument("inputs", nargs=-1, required=True, metavar="FIL|MAPPE...",
+                                 type=click.Path(path_type=Path))
+strict_option = click.option("--streng", "strict", is_flag=True,
+                             help="Behandl advarsler som fejl.")
+out_option = click.option("--ud", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                          default=DEFAULT_OUT, show_default=True,
+                          help="Mappe til de filer, der skrives.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", message="sagsgenerator %(version)s")
+def cli() -> None:
+    """Fra arbejdsgruppernes indsatsforslag i Excel til sagsfremstillinger, idékatalog og
+    handleplan i Word."""
+
+
+@cli.command("skabelon")
+@click.option("--ud", "target", type=click.Path(path_type=Path, dir_okay=False),
+              default=DEFAULT_OUT / "indsatsforslag-skabelon.xlsx", show_default=True,
+              help="Filen, skabelonen skrives til.")
+@stops_cleanly
+def blank(target: Path) -> None:
+    """Skriv det tomme indtagsark (Excel) til arbejdsgrupperne."""
+    write_blank(target, DEFAULT_CONFIG)
+    click.echo(f"Skrev den tomme skabelon: {target}")
+
+
+def annotated_name(intake: Intake) -> str:
+    return f"{intake.path.stem}-markeret.xlsx"
+
+
+def write_annotated(intakes: list[Intake], folder: Path) -> list[Path]:
+    """An annotated copy of every workbook that has findings."""
+    written = []
+    for intake in intakes:
+        if intake.report.findings:
+            written.append(annotate(intake.path, intake.report.findings, intake.report,
+                                    folder / annotated_name(intake)))
+    return written
+
+
+def print_report(report: Report) -> None:
+    for finding in report.unusable:
+        click.echo(f"{finding.location}: kan ikke bruges: {finding.message}", err=True)
+    for finding in report.findings:
+        click.echo(str(finding))
+    click.echo(report.summary())
+
+
+@cli.command("valider")
+@inputs_argument
+@click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
+@strict_option
+@click.option("--marker", "mark_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Mappe til de markerede kopier af projektmapperne "
+              "[standard: output/].")
+@click.option("--ingen-markering", "no_marks", is_flag=True,
+              help="Skriv ingen markerede kopier.")
+@stops_cleanly
+def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Path | None,
+             no_marks: bool) -> None:
+    """Tjek et eller flere indtagsark (filer eller mapper) og vis fejl og advarsler.
+
+    Exitstatus: 0 gyldigt (advarsler tilladt), 1 fejl i data, 2 en fil kan ikke bruges."""
+    report, intakes = validate_paths(inputs, DEFAULT_CONFIG, strict=strict)
+    marked = [] if no_marks else write_annotated(intakes, mark_dir or DEFAULT_OUT)
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        print_report(report)
+        for path in marked:
+            click.echo(f"Markeret kopi: {path}")
+    sys.exit(report.exit_code)
+
+
+def main() -> None:
+    cli(prog_name="sagsgenerator")

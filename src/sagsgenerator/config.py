@@ -1,0 +1,117 @@
+"""Municipality vocabularies and defaults.
+
+The built-in default is collected from the source documents (shared/seeds): the centres and
+themes of Ishøj's 2017 follow-up note (seed 003), the focus areas of Køge's working groups
+(seed 004), the committees of Ishøj's notes (seeds 001 and 002) and the eleven prevention
+packages of the Danish Health Authority. Everything that differs between municipalities lives
+here, in one place, so that a later configuration file can replace it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Theme(BaseModel, frozen=True):
+    """A theme of the health strategy with its overall goals (seed 003)."""
+
+    name: str
+    goals: tuple[str, ...] = ()
+
+
+class Config(BaseModel, frozen=True):
+    """What differs between municipalities."""
+
+    municipality: str = "Ishøj Kommune"
+    administration: str = "Sundhedsstaben"
+    centres: tuple[str, ...]
+    committees: tuple[str, ...]
+    themes: tuple[Theme, ...]
+    focus_areas: tuple[str, ...]
+    prevention_packages: tuple[str, ...]
+    proposal_kinds: tuple[str, ...] = ("Handlingsforslag", "Udviklingsforslag")
+    financing_types: tuple[str, ...] = (
+        "Inden for eget budget",
+        "Sundhedsområdets midler",
+        "Ekstern finansiering",
+    )
+    statuses: tuple[str, ...] = (
+        "Forslag",
+        "Prioriteret",
+        "Godkendt",
+        "Afvist",
+        "Igangsat",
+        "Afsluttet",
+    )
+    # Workbook rules (seed 004): 3-8 proposals a group, a summary of about half a page,
+    # the whole proposal in at most 5 pages.
+    min_proposals: int = 3
+    max_proposals: int = 8
+    max_summary_chars: int = 1800
+    max_pages: int = 5
+    chars_per_page: int = Field(default=3000, description="Characters of running text on a page")
+
+    @property
+    def theme_names(self) -> tuple[str, ...]:
+        return tuple(theme.name for theme in self.themes)
+
+    def theme(self, name: str | None) -> Theme | None:
+        return next((t for t in self.themes if t.name == name), None)
+
+
+DEFAULT_CONFIG = Config(
+    centres=(
+        "Børn og Forebyggelse",
+        "Dagtilbud og Skoler",
+        "Kultur og Fritid",
+        "Ledelse og HR",
+        "Socialservice",
+        "Tryghed og Kriminalitet",
+        "Ældre og Rehabilitering",
+    ),
+    committees=(
+        "Social- og Sundhedsudvalget",
+        "Børne- og Undervisningsudvalget",
+        "Byrådet",
+    ),
+    themes=(
+        Theme(
+            name="Borgernes mulighed for et sundt hverdagsliv",
+            goals=(
+                "Færre kronikere og livsstilssyge borgere",
+                "Flere borgere er fysisk aktive",
+                "Flere borgere oplever at have et godt mentalt helbred",
+            ),
+        ),
+        Theme(
+            name="Borgernes mestring af eget liv",
+            goals=(
+                "Flere syge og udsatte borgere mestrer eget liv",
+                "Børn og unge med psykiske udfordringer og/eller misbrug fastholdes i uddannelsessystemet",
+                "Borgere med kronisk sygdom lever bedst muligt med deres sygdom",
+            ),
+        ),
+        Theme(
+            name="Det borgernære kommunale sundhedsvæsen",
+            goals=(
+                "Øget sundhed for udsatte grupper",
+                "Færre forebyggelige indlæggelser",
+                "Færre ældre har et faldende funktionsniveau",
+            ),
+        ),
+    ),
+    focus_areas=("Børn og unge", "Ældre", "Sundt arbejdsliv", "Borgere med kronisk sygdom"),
+    prevention_packages=(
+        "Alkohol",
+        "Fysisk aktivitet",
+        "Hygiejne",
+        "Indeklima i skoler",
+        "Mad og måltider",
+        "Mental sundhed",
+        "Overvægt",
+        "Seksuel sundhed",
+        "Solbeskyttelse",
+        "Stoffer",
+        "Tobak",
+    ),
+)

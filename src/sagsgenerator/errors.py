@@ -1,0 +1,31 @@
+"""The few exceptions that stop a run. A bad cell is a finding, never an exception."""
+
+from __future__ import annotations
+
+
+class SagsgeneratorError(Exception):
+    """Base of every error that stops a run; `danish` is what the user reads."""
+
+    exit_code = 2
+
+    def __init__(self, danish: str):
+        super().__init__(danish)
+        self.danish = danish
+
+
+class IntakeUnusable(SagsgeneratorError):
+    """Raised when a file cannot be used as an intake workbook at all (exit status 2):
+    not a workbook, encrypted, no "Forslag" sheet, a required column missing.
+    `finding` holds the same as a finding (code, file, sheet), for reports."""
+
+    def __init__(self, danish: str, finding: object = None):
+        super().__init__(danish)
+        self.finding = finding
+
+
+class OutputError(SagsgeneratorError):
+    """Raised when an output cannot be written (folder not writable, file locked)."""
+
+
+class TemplateError(SagsgeneratorError):
+    """Raised when a document template cannot be rendered; names template and document kind."""

@@ -1,0 +1,249 @@
+"""Read an intake workbook: find sheets and headers, and every value with its cell.
+
+Tolerant as the standard says: sheet names and headers match regardless of case, blanks and
+a missing full stop; headers may stand lower than row 1; empty rows are skipped. Files that
+cannot be used at all raise `IntakeUnusable` with a finding code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import IntakeUnusable
+from ..model import GROUP_COLUMNS, GROUP_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, Column
+from ..validation.findings import Finding, Location, Severity
+from ..validation.rules import suggestion
+
+HEADER_SEARCH_ROWS = 10
+MIN_HEADER_MATCHES = 3
+MAX_ROWS = 50_000
+MAX_INFLATED_BYTES = 300 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass
+class RawRow:
+    """The values of one data row of "Forslag", by field, with their cells."""
+
+    row: int
+    values: dict[str, Any]
+    cells: dict[str, str]
+    hidden: bool = False
+    merged: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RawIntake:
+    """What was read from one workbook, before validation."""
+
+    path: Path
+    name: str
+    sheet: str
+    rows: list[RawRow]
+    group_values: dict[str, Any] | None
+    group_cells: dict[str, str]
+    group_sheet: str | None
+    findings: list[Finding]
+
+
+def unusable(name: str, code: str, sheet: str | None = None, cell: str | None = None,
+             **params: str) -> IntakeUnusable:
+    finding = Finding(code=code, severity=Severity.ERROR, params=params,
+                      location=Location(file=name, sheet=sheet, cell=cell))
+    return IntakeUnusable(f"{finding.location}: {finding.message}", finding)
+
+
+def header_key(text: str) -> str:
+    """A header as compared: no case, no parenthesis, no punctuation, blanks folded."""
+    text = unicodedata.normalize("NFC", str(text)).casefold()
+    text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r"[.,:;*?!]", " ", text)
+    return " ".join(text.split())
+
+
+def _keys(columns: tuple[Column, ...]) -> dict[str, Column]:
+    keys: dict[str, Column] = {}
+    for column in columns:
+        for text in (column.header, *column.variants):
+            keys[header_key(text)] = column
+    return keys
+
+
+PROPOSAL_KEYS = _keys(PROPOSAL_COLUMNS)
+GROUP_KEYS = _keys(GROUP_COLUMNS)
+
+
+def check_file(path: Path, name: str) -> None:
+    """Raise IntakeUnusable when the file is not an .xlsx workbook we can open safely."""
+    if not path.exists():
+        raise unusable(name, "file-missing")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            if head == OLE_MAGIC:
+                body = handle.read(4 * 1024 * 1024)
+                code = "file-encrypted" if ENCRYPTED_MARK in body else "file-xls"
+                raise unusable(name, code)
+    except OSError as exc:
+        raise unusable(name, "file-unreadable", reason=exc.strerror or str(exc)) from exc
+    if not zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".csv":
+            raise unusable(name, "file-other-format", format="CSV")
+        raise unusable(name, "file-not-workbook")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise unusable(name, "file-not-workbook") from exc
+    if "content.xml" in names and "xl/workbook.xml" not in names:
+        raise unusable(name, "file-other-format", format="OpenDocument (.ods)")
+    if "xl/workbook.xml" not in names:
+        raise unusable(name, "file-not-workbook")
+    if inflated > MAX_INFLATED_BYTES:
+        raise unusable(name, "file-too-large",
+                       reason=f"{inflated // (1024 * 1024)} MB udpakket")
+
+
+def open_workbook(path: Path, name: str) -> openpyxl.Workbook:
+    check_file(path, name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
+            return openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        raise unusable(name, "file-not-workbook") from exc
+
+
+def find_sheet(workbook: openpyxl.Workbook, wanted: str) -> Worksheet | None:
+    key = wanted.casefold()
+    return next((ws for ws in workbook.worksheets if ws.title.strip().casefold() == key), None)
+
+
+def read_intake(path: Path, name: str | None = None) -> RawIntake:
+    """Read one workbook; raise IntakeUnusable when it cannot be used at all."""
+    name = name or str(path)
+    workbook = open_workbook(path, name)
+    sheet = find_sheet(workbook, PROPOSAL_SHEET)
+    if sheet is None:
+        names = ", ".join(f"'{ws.title}'" for ws in workbook.worksheets) or "(ingen)"
+        raise unusable(name, "sheet-missing", sheets=names)
+    findings: list[Finding] = []
+    header_row, columns = _read_headers(sheet, name, findings)
+    rows = list(_read_rows(sheet, header_row, columns, name))
+    group_values, group_cells, group_sheet = _read_group(workbook, name, findings)
+    return RawIntake(path=path, name=name, sheet=sheet.title, rows=rows,
+                     group_values=group_values, group_cells=group_cells,
+                     group_sheet=group_sheet, findings=findings)
+
+
+def _read_headers(sheet: Worksheet, name: str,
+                  findings: list[Finding]) -> tuple[int, dict[int, Column]]:
+    best: tuple[int, int] | None = None
+    for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS,
+                                            values_only=True), start=1):
+        hits = sum(1 for v in row if v is not None and header_key(v) in PROPOSAL_KEYS)
+        if hits >= MIN_HEADER_MATCHES and (best is None or hits > best[1]):
+            best = (r, hits)
+    if best is None:
+        raise unusable(name, "header-row-missing", sheet=sheet.title)
+    header_row = best[0]
+    columns: dict[int, Column] = {}
+    seen: dict[str, list[str]] = {}
+    for cell in sheet[header_row]:
+        if cell.value is None or not str(cell.value).strip():
+            continue
+        ref = cell.coordinate
+        column = PROPOSAL_KEYS.get(header_key(cell.value))
+        if column is None:
+            findings.append(Finding(
+                code="header-unknown", severity=Severity.WARNING,
+                location=Location(file=name, sheet=sheet.title, cell=ref),
+                params={"header": str(cell.value).strip(),
+                        "suggestion": suggestion(str(cell.value),
+                                                 [c.header for c in PROPOSAL_COLUMNS])}))
+            continue
+        seen.setdefault(column.header, []).append(ref)
+        columns[cell.column] = column
+    for header, refs in seen.items():
+        if len(refs) > 1:
+            raise unusable(name, "column-duplicate", sheet=sheet.title, header=header,
+                           cells=" og ".join(refs))
+    for column in PROPOSAL_COLUMNS:
+        if column.required and column.header not in seen:
+            raise unusable(name, "column-missing", sheet=sheet.title, header=column.header,
+                           row=str(header_row))
+    return header_row, columns
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _merged_map(sheet: Worksheet) -> dict[tuple[int, int], str]:
+    """Cells covered by a merged range (not its top-left cell) -> the range, e.g. 'C2:C4'."""
+    covered: dict[tuple[int, int], str] = {}
+    for rng in sheet.merged_cells.ranges:
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    covered[(r, c)] = rng.coord
+    return covered
+
+
+def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], name: str):
+    if sheet.max_row - header_row > MAX_ROWS:
+        raise unusable(name, "too-many-rows", sheet=sheet.title,
+                       rows=str(sheet.max_row - header_row), limit=f"{MAX_ROWS:,}".replace(",", "."))
+    merged = _merged_map(sheet)
+    letters = {c: get_column_letter(c) for c in columns}
+    hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
+    for r, row in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True),
+                            start=header_row + 1):
+        values = {col.field: row[c - 1] if c - 1 < len(row) else None
+                  for c, col in columns.items()}
+        if all(_blank(v) for v in values.values()):
+            continue
+        yield RawRow(
+            row=r,
+            values=values,
+            cells={col.field: f"{letters[c]}{r}" for c, col in columns.items()},
+            hidden=r in hidden_rows,
+            merged={col.field: merged[(r, c)] for c, col in columns.items() if (r, c) in merged},
+        )
+
+
+def _read_group(workbook: openpyxl.Workbook, name: str, findings: list[Finding]):
+    sheet = find_sheet(workbook, GROUP_SHEET)
+    if sheet is None:
+        findings.append(Finding(code="group-sheet-missing", severity=Severity.ERROR,
+                                location=Location(file=name)))
+        return None, {}, None
+    values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    for r, (label, value, *_rest) in enumerate(
+            sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, 50), max_col=2,
+                            values_only=True), start=1):
+        column = GROUP_KEYS.get(header_key(label)) if label is not None else None
+        if column is not None and column.field not in values:
+            values[column.field] = value
+            cells[column.field] = f"B{r}"
+    for column in GROUP_COLUMNS:
+        if column.field not in values and column.required:
+            findings.append(Finding(code="group-label-absent", severity=Severity.ERROR,
+                                    location=Location(file=name, sheet=sheet.title),
+                                    params={"header": column.header}))
+    return values, cells, sheet.title
+
+

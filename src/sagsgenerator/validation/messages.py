@@ -1,0 +1,82 @@
+"""Every Danish message a user can get, one template per finding code.
+
+Each says what is wrong and what to write instead. Params are filled in by the rule that
+found it; `header` is always the column's Danish header.
+"""
+
+MESSAGES: dict[str, str] = {
+    # Cells
+    "required-missing": "'{header}' er tom, men skal udfyldes{merged}. {help}",
+    "amount-ambiguous": "Beløbet '{value}' kan læses på flere måder. Skriv fx 50.000 eller 1,5 mio.",
+    "amount-invalid": "'{value}' er ikke et beløb. Skriv et beløb i kroner, fx 50.000 eller "
+                      "1,5 mio. (0, hvis der ingen er).",
+    "amount-negative": "Beløbet '{value}' er negativt. Skriv et beløb på 0 kr. eller mere.",
+    "period-invalid": "'{value}' er ikke en dato eller måned. Skriv fx »marts 2026«, »2026-03« "
+                      "eller »1.3.2026«.",
+    "period-two-digit-year": "Årstallet i '{value}' har kun to cifre. Skriv hele årstallet, "
+                             "fx »okt. 2026«.",
+    "number-not-whole": "'{value}' er ikke et helt tal. Skriv et helt tal, fx 3.",
+    "number-range": "Nr. '{value}' skal være et helt tal fra 1 til 999.",
+    "priority-range": "Prioriteten '{value}' skal være et helt tal fra 1 og op (1 er højest).",
+    "choice-invalid": "'{value}' er ikke en mulighed under '{header}'.{suggestion} Vælg en af: "
+                      "{choices}.",
+    "title-too-long": "Titlen er {length} tegn lang. Forkort den til højst 120 tegn.",
+    "email-invalid": "'{value}' er ikke en gyldig e-mailadresse. Skriv fx navn@kommune.dk.",
+    "package-missing": "Et handlingsforslag skal bygge på en forebyggelsespakke. Vælg pakken i "
+                       "'Forebyggelsespakke', eller skift forslagstypen til 'Udviklingsforslag'.",
+    "followup-before-start": "Opfølgningen ({follow_up}) ligger før opstarten ({start}). En af "
+                             "dem er skrevet forkert: ret datoerne, så opfølgningen ligger efter "
+                             "opstarten.",
+    "formula-no-value": "Cellen indeholder en formel ({formula}) uden gemt resultat. Åbn og gem "
+                        "filen i Excel, eller skriv værdien direkte i cellen.",
+    "control-removed": "Teksten indeholdt usynlige styretegn ({chars}), som ikke kan stå i et "
+                       "Word-dokument; de er fjernet. Tjek at teksten ser rigtig ud.",
+    "followup-undated": "Opfølgningen '{value}' indeholder ingen dato, så den kan ikke følges op "
+                        "automatisk. Skriv fx »Slut-evaluering april 2027«.",
+    "summary-too-long": "Resuméet er {length} tegn; det skal være ca. en halv side (højst "
+                        "{limit} tegn). Forkort det.",
+    "proposal-too-long": "Forslagets tekst fylder ca. {pages} sider; det må højst fylde {limit} "
+                         "sider. Forkort teksterne.",
+    "theme-missing": "'Tema' er tom, så forslaget kommer ikke med i opfølgningsoversigten. "
+                     "Vælg et tema fra listen.",
+    "start-missing-prioritised": "Forslaget er prioriteret, men 'Opstart' er tom. Skriv hvornår "
+                                 "indsatsen starter, fx »marts 2026«.",
+    "value-invalid": "Værdien '{value}' kan ikke bruges under '{header}'. {help}",
+    # Workbook
+    "number-duplicate": "Nr. {value} er brugt flere gange (også i {other}). Giv hvert forslag "
+                        "sit eget nummer.",
+    "title-duplicate": "Titlen '{value}' står også i {other}. Giv forslagene hver sin titel.",
+    "priority-duplicate": "Prioritet {value} er givet til flere forslag (også i {other}). Giv "
+                          "hvert prioriteret forslag sin egen prioritet.",
+    "proposal-count": "Arbejdsgruppen har {count} forslag; der skal være mellem {low} og {high}.",
+    "no-proposals": "Arket 'Forslag' har overskrifter, men ingen forslag. Udfyld mindst ét "
+                    "forslag (helst 3-8), én række pr. forslag.",
+    "header-unknown": "Kolonnen '{header}' kendes ikke og bliver ikke læst.{suggestion}",
+    "group-sheet-missing": "Arket 'Arbejdsgruppe' mangler. Tilføj det med arbejdsgruppens navn, "
+                           "fokusområde, tovholder og udvalg (se den tomme skabelon).",
+    "group-label-absent": "Linjen '{header}' mangler i arket Arbejdsgruppe. Skriv '{header}' i "
+                          "kolonne A og værdien i kolonne B.",
+    # Files that cannot be used at all (exit status 2)
+    "file-missing": "Filen findes ikke. Tjek stien og filnavnet.",
+    "file-unreadable": "Filen kan ikke læses: {reason}.",
+    "file-not-workbook": "Filen er ikke en Excel-projektmappe (.xlsx). Gem den i Excel som "
+                         "'Excel-projektmappe (*.xlsx)'.",
+    "file-xls": "Filen er i det gamle Excel-format (.xls). Åbn den i Excel og gem den som "
+                "'Excel-projektmappe (*.xlsx)'.",
+    "file-other-format": "Filen er en {format}-fil, ikke en Excel-projektmappe. Åbn den i Excel "
+                         "eller LibreOffice og gem den som 'Excel-projektmappe (*.xlsx)'.",
+    "file-encrypted": "Filen er beskyttet med adgangskode. Fjern adgangskoden i Excel (Filer > "
+                      "Oplysninger > Beskyt projektmappe) og gem igen.",
+    "file-too-large": "Filen er for stor til at blive læst ({reason}). En arbejdsgruppes "
+                      "projektmappe fylder normalt under 1 MB; tjek at det er den rigtige fil.",
+    "sheet-missing": "Arket 'Forslag' findes ikke. Arkene i filen hedder: {sheets}. Omdøb arket "
+                     "med forslagene til 'Forslag'.",
+    "header-row-missing": "Overskrifterne blev ikke fundet i de første 10 rækker af arket "
+                          "'Forslag'. Skriv overskrifterne ('Nr.', 'Titel', 'Forslagstype' ...) "
+                          "i række 1, som i den tomme skabelon.",
+    "column-missing": "Den obligatoriske kolonne '{header}' mangler i arket 'Forslag'. Tilføj "
+                      "den i overskriftsrækken (række {row}).",
+    "column-duplicate": "Kolonnen '{header}' står flere gange ({cells}). Slet den ene.",
+    "too-many-rows": "Arket 'Forslag' har {rows} rækker; der læses højst {limit}. Tjek at det "
+                     "er den rigtige fil.",
+}

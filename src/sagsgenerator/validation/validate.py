@@ -1,0 +1,203 @@
+"""Validate intake workbooks: every row becomes a proposal or findings, never both, never none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..config import DEFAULT_CONFIG, Config
+from ..danish import clean_text
+from ..errors import IntakeUnusable
+from ..intake.parse import ParseError, parse_whole_number
+from ..intake.reader import RawIntake, RawRow, read_intake
+from ..model import COLUMNS_BY_FIELD, Proposal, RowSource, WorkingGroup
+from .findings import Finding, Location, Report, Severity
+from .messages import MESSAGES
+from .rules import check_proposal
+
+
+@dataclass
+class Intake:
+    """One validated workbook: its working group, its valid proposals and its report."""
+
+    path: Path
+    name: str
+    group: WorkingGroup | None
+    proposals: list[Proposal]
+    report: Report
+    raw: RawIntake | None = field(default=None, repr=False)
+
+
+def _severity(code_severity: str, strict: bool) -> Severity:
+    return Severity.ERROR if strict or code_severity == "fejl" else Severity.WARNING
+
+
+def validate_model(model: type[BaseModel], values: dict[str, Any], config: Config,
+                   merged: dict[str, str] | None = None) -> tuple[Any, list[tuple]]:
+    """Validate one row (or the group sheet): the model or None, and (severity, field, code,
+    params) for every finding."""
+    columns = COLUMNS_BY_FIELD[model]
+    context = {"config": config, "warnings": [], "merged_cells": {
+        f: f" (cellen er en del af den flettede celle {rng})" for f, rng in (merged or {}).items()}}
+    data = {name: values.get(name) for name in columns}
+    found: list[tuple] = []
+    try:
+        instance = model.model_validate(data, context=context)
+    except ValidationError as exc:
+        instance = None
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            name = next((c.field for c in columns.values() if c.header == name), name)
+            code = error["type"] if error["type"] in MESSAGES else "value-invalid"
+            params = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+            if code == "value-invalid":
+                params = {"value": str(values.get(name, "")), "help": columns[name].help}
+            found.append(("fejl", name, code, params))
+    found += [("advarsel", name, code, params) for name, code, params in context["warnings"]]
+    return instance, found
+
+
+def _finding(raw: RawIntake, sheet: str | None, cells: dict[str, str], hidden: bool,
+             row: int | None, severity: Severity, name: str, code: str,
+             params: dict[str, str], model: type[BaseModel]) -> Finding:
+    column = COLUMNS_BY_FIELD[model].get(name)
+    params = {"header": column.header if column else "", "help": column.help if column else "",
+              "merged": "", **params}
+    return Finding(code=code, severity=severity, row=row, params=params,
+                   location=Location(file=raw.name, sheet=sheet, cell=cells.get(name),
+                                     hidden_row=hidden))
+
+
+def _workbook_rules(raw: RawIntake, config: Config) -> Iterator[tuple[RawRow, str, str, str, dict]]:
+    """Rules across rows: unique numbers, titles and priorities."""
+    seen: dict[str, dict[Any, RawRow]] = {"number": {}, "title": {}, "priority": {}}
+    for row in raw.rows:
+        for name in seen:
+            key = _comparable(name, row.values.get(name))
+            if key is None:
+                continue
+            first = seen[name].get(key)
+            if first is None:
+                seen[name][key] = row
+                continue
+            severity = "advarsel" if name == "title" else "fejl"
+            code = {"number": "number-duplicate", "title": "title-duplicate",
+                    "priority": "priority-duplicate"}[name]
+            value = row.values[name] if name == "title" else key
+            yield row, severity, name, code, {"value": str(value).strip(),
+                                              "other": f"{raw.sheet}!{first.cells[name]}"}
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "title":
+        text = clean_text(str(value))[0]
+        return " ".join(text.split()).casefold() or None
+    try:
+        return parse_whole_number(value)
+    except ParseError:
+        return None
+
+
+def validate_raw(raw: RawIntake, config: Config = DEFAULT_CONFIG, strict: bool = False) -> Intake:
+    """Validate what was read from one workbook."""
+    report = Report(files=[raw.name], strict=strict, rows_read=len(raw.rows))
+    findings = list(raw.findings)
+    if strict:
+        findings = [f.model_copy(update={"severity": Severity.ERROR}) for f in findings]
+
+    group = None
+    if raw.group_values is not None:
+        group, found = validate_model(WorkingGroup, raw.group_values, config)
+        for severity, name, code, params in found:
+            findings.append(_finding(raw, raw.group_sheet, raw.group_cells, False, None,
+                                     _severity(severity, strict), name, code, params,
+                                     WorkingGroup))
+        if any(f[0] == "fejl" for f in found):
+            group = None
+
+    per_row: dict[int, list[Finding]] = {}
+    for row, severity, name, code, params in _workbook_rules(raw, config):
+        per_row.setdefault(row.row, []).append(
+            _finding(raw, raw.sheet, row.cells, row.hidden, row.row,
+                     _severity(severity, strict), name, code, params, Proposal))
+
+    proposals: list[Proposal] = []
+    for row in raw.rows:
+        proposal, found = validate_model(Proposal, row.values, config, row.merged)
+        if proposal is not None:
+            found += list(check_proposal(proposal, config))
+        row_findings = per_row.get(row.row, []) + [
+            _finding(raw, raw.sheet, row.cells, row.hidden, row.row,
+                     _severity(severity, strict), name, code, params, Proposal)
+            for severity, name, code, params in found]
+        row_findings.sort(key=lambda f: _column_order(f))
+        findings += row_findings
+        if proposal is not None and not any(f.severity is Severity.ERROR for f in row_findings):
+            proposal.source = RowSource(file=raw.name, sheet=raw.sheet, row=row.row,
+                                        cells=row.cells, hidden=row.hidden)
+            proposal.group = group
+            proposals.append(proposal)
+
+    count = len(raw.rows)
+    if count == 0:
+        findings.append(Finding(code="no-proposals", severity=Severity.ERROR,
+                                location=Location(file=raw.name, sheet=raw.sheet)))
+    elif not config.min_proposals <= count <= config.max_proposals:
+        findings.append(Finding(code="proposal-count", severity=_severity("advarsel", strict),
+                                location=Location(file=raw.name, sheet=raw.sheet),
+                                params={"count": str(count), "low": str(config.min_proposals),
+                                        "high": str(config.max_proposals)}))
+    report.findings = findings
+    report.rows_valid = len(proposals)
+    return Intake(path=raw.path, name=raw.name, group=group, proposals=proposals,
+                  report=report, raw=raw)
+
+
+
+
+def _column_order(finding: Finding) -> int:
+    cell = finding.location.cell or ""
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters)))
+
+
+def validate_file(path: Path, config: Config = DEFAULT_CONFIG, strict: bool = False,
+                  name: str | None = None) -> Intake:
+    """Read and validate one workbook; raises IntakeUnusable when it cannot be used."""
+    return validate_raw(read_intake(path, name), config, strict)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the .xlsx files inside folders (sorted; Excel's ~$ lock files
+    skipped). A missing path is kept, so that it is reported."""
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            result += sorted(p for p in path.rglob("*") if p.is_file()
+                             and p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+        else:
+            result.append(path)
+    return result
+
+
+def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
+                   strict: bool = False) -> tuple[Report, list[Intake]]:
+    """Validate every workbook given (files and folders): one combined report."""
+    report = Report(strict=strict)
+    intakes: list[Intake] = []
+    for path in expand_paths(paths):
+        try:
+            intake = validate_file(path, config, strict)
+        except IntakeUnusable as exc:
+            report.files.append(str(path))
+            report.unusable.append(exc.finding)
+            continue
+        intakes.append(intake)
+        report.extend(intake.report)
+    return report, intakes
