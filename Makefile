@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sagsgenerator skabelon --ud output/indsatsforslag-skabelon.xlsx
 	-$(BIN)/sagsgenerator valider input/
-	$(BIN)/sagsgenerator generer input/boern-og-unge.xlsx input/kronisk-sygdom.xlsx --ud output
+	$(BIN)/sagsgenerator valider input/boern-og-unge.xlsx input/kronisk-sygdom.xlsx --marker output
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -39,7 +39,8 @@ def _convert(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
     column = COLUMNS_BY_FIELD[model].get(info.field_name or "")
     if context is None or column is None:
         return value
-    from .validation.rules import convert_cell
+    from .validation.rules import convert_cell  # noqa: PLC0415 (rules import this module)
+
     context["field"] = column.field
     context["merged"] = context.get("merged_cells", {}).get(column.field, "")
     return convert_cell(column, value, context["config"], info.data, context)
