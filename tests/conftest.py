@@ -66,7 +66,7 @@ def write_intake(path: Path, rows: list[dict[str, Any]], group: dict[str, Any] |
     headers = {cell.value: cell.column for cell in sheet[1]}
     for r, row in enumerate(rows, start=2):
         for header, value in row.items():
-            sheet.cell(row=r, column=headers[header]).value = value
+            set_text(sheet.cell(row=r, column=headers[header]), value)
     workbook.save(path)
     return path
 

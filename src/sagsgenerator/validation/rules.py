@@ -37,10 +37,18 @@ def match_choice(value: str, choices: Sequence[str]) -> str | None:
     return next((c for c in choices if _squash(c) == wanted), None)
 
 
+# Words that say nothing about which choice was meant ("Center for Ældre" -> "Ældre ...").
+FILLER_WORDS = {"center", "centret", "centeret", "for", "og", "i", "staben", "stab", "afdeling"}
+
+
 def suggestion(value: str, candidates: Sequence[str]) -> str:
     """' Mente du 'X'?' for the nearest candidate, or '' when nothing is near."""
     lowered = {_squash(c): c for c in candidates}
     near = difflib.get_close_matches(_squash(value), list(lowered), n=1, cutoff=0.6)
+    if not near:
+        words = set(_squash(value).split()) - FILLER_WORDS
+        sharing = [key for key in lowered if words & set(key.split())]
+        near = sharing if len(sharing) == 1 else []
     return f" Mente du '{lowered[near[0]]}'?" if near else ""
 
 
