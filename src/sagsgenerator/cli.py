@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_danish
 from .config import DEFAULT_CONFIG
 from .errors import SagsgeneratorError
 from .intake.workbook import annotate, write_blank
@@ -16,6 +16,7 @@ from .validation.findings import Report
 from .validation.validate import Intake, validate_paths
 
 DEFAULT_OUT = Path("output")
+cli_danish.install()
 
 
 class UsageError(click.ClickException):
@@ -114,6 +115,11 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
         for path in marked:
             click.echo(f"Markeret kopi: {path}")
     sys.exit(report.exit_code)
+
+
+for _command in (cli, *cli.commands.values()):
+    _command.options_metavar = "[TILVALG]"
+cli.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
 
 
 def main() -> None:
