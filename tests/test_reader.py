@@ -134,3 +134,31 @@ def test_values_keep_their_cells(tmp_path):
     raw = read_intake(handmade(tmp_path / "x.xlsx", offset=1))
     assert raw.rows[0].cells["title"] == "B3"
     assert raw.rows[2].cells["status"] == "X5"
+
+
+def test_formula_with_and_without_saved_result(tmp_path):
+    path = handmade(tmp_path / "x.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Forslag"]
+    sheet["R2"] = "=1000*50"       # openpyxl saves no result: as if never calculated
+    sheet["S3"] = "=SUM(R2:R3)"
+    workbook.save(path)
+    intake = validate_file(path)
+    assert [(f.code, f.location.cell) for f in intake.report.findings] == [
+        ("formula-no-value", "R2"), ("formula-no-value", "S3")]
+    assert "=1000*50" in intake.report.findings[0].message
+    # The same formula with a result saved by Excel: the result is used.
+    import re, zipfile
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    name = next(n for n in parts if n.startswith("xl/worksheets/") and b"1000*50" in parts[n])
+    parts[name] = re.sub(rb"<f>1000\*50</f>(<v\s*/>|<v></v>)?", b"<f>1000*50</f><v>50000</v>",
+                         parts[name])
+    parts[name] = re.sub(rb"<f>SUM\(R2:R3\)</f>(<v\s*/>|<v></v>)?",
+                         b"<f>SUM(R2:R3)</f><v>300000</v>", parts[name])
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    intake = validate_file(path)
+    assert intake.report.findings == []
+    assert intake.proposals[0].cost_start == 50000

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import IntakeUnusable
+from .formula import Formula
 from ..model import GROUP_COLUMNS, GROUP_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, Column
 from ..validation.findings import Finding, Location, Severity
 from ..validation.rules import suggestion
@@ -208,24 +209,47 @@ ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
 
 
-def _sheet_layout(sheet: Any) -> tuple[set[int], dict[tuple[int, int], str]]:
-    """Hidden rows, and cells covered by a merged range (not its top-left cell) -> the
-    range ('C2:C4'), read from the sheet's XML, which read-only mode does not expose."""
+CELL_WITH_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</(?:\w+:)?c>).)*?'
+                               rb'<(?:\w+:)?f\b(?:(?!</(?:\w+:)?c>).)*?)</(?:\w+:)?c>', re.S)
+FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
+HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b[^>]*>.+?</(?:\w+:)?(?:v|is)>", re.S)
+
+
+@dataclass
+class SheetLayout:
+    """What read-only mode does not expose, read from the sheet's XML."""
+
+    hidden_rows: set[int] = field(default_factory=set)
+    merged: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas_without_value: dict[str, Formula] = field(default_factory=dict)
+
+
+def _sheet_layout(sheet: Any) -> SheetLayout:
+    """Hidden rows; cells covered by a merged range (not its top-left cell) -> the range
+    ('C2:C4'); and formula cells with no saved result."""
+    layout = SheetLayout()
     try:
         xml = sheet.parent._archive.read(sheet._worksheet_path)
     except (AttributeError, KeyError):
-        return set(), {}
-    hidden = {int(m.group(1)) for tag in ROW_TAG.finditer(xml) if ROW_HIDDEN.search(tag.group(0))
-              for m in [ROW_NUMBER.search(tag.group(0))] if m}
-    covered: dict[tuple[int, int], str] = {}
+        return layout
+    if b"<f" in xml or b":f" in xml:
+        for match in CELL_WITH_FORMULA.finditer(xml):
+            body = match.group(2)
+            if not HAS_VALUE.search(body):
+                text = FORMULA_TEXT.search(body)
+                formula = text.group(1).decode("utf-8", "replace") if text else ""
+                layout.formulas_without_value[match.group(1).decode()] = Formula(f"={formula}")
+    layout.hidden_rows = {int(m.group(1)) for tag in ROW_TAG.finditer(xml)
+                          if ROW_HIDDEN.search(tag.group(0))
+                          for m in [ROW_NUMBER.search(tag.group(0))] if m}
     for match in MERGE_REF.finditer(xml):
         coord = match.group(1).decode()
         min_col, min_row, max_col, max_row = range_boundaries(coord)
         for r in range(min_row, max_row + 1):
             for c in range(min_col, max_col + 1):
                 if (r, c) != (min_row, min_col):
-                    covered[(r, c)] = coord
-    return hidden, covered
+                    layout.merged[(r, c)] = coord
+    return layout
 
 
 def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], name: str):
@@ -233,12 +257,16 @@ def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], na
     if declared - header_row > MAX_ROWS:
         raise unusable(name, "too-many-rows", sheet=sheet.title, rows=str(declared - header_row),
                        limit=f"{MAX_ROWS:,}".replace(",", "."))
-    hidden_rows, merged = _sheet_layout(sheet)
+    layout = _sheet_layout(sheet)
+    formulas = layout.formulas_without_value
     letters = {c: get_column_letter(c) for c in columns}
     for r, row in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True),
                             start=header_row + 1):
         values = {col.field: row[c - 1] if c - 1 < len(row) else None
                   for c, col in columns.items()}
+        if formulas:
+            for c, col in columns.items():
+                values[col.field] = formulas.get(f"{letters[c]}{r}", values[col.field])
         if all(_blank(v) for v in values.values()):
             continue
         if r - header_row > MAX_ROWS:
@@ -248,8 +276,9 @@ def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], na
             row=r,
             values=values,
             cells={col.field: f"{letters[c]}{r}" for c, col in columns.items()},
-            hidden=r in hidden_rows,
-            merged={col.field: merged[(r, c)] for c, col in columns.items() if (r, c) in merged},
+            hidden=r in layout.hidden_rows,
+            merged={col.field: layout.merged[(r, c)] for c, col in columns.items()
+                    if (r, c) in layout.merged},
         )
 
 

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from ..config import Config
 from ..danish import Period, clean_text
+from ..intake.formula import Formula
 from ..intake.parse import ParseError, find_period, parse_amount, parse_period, parse_whole_number
 from ..model import Column, FollowUp, Proposal
 
@@ -67,6 +68,8 @@ def _text(value: Any, context: dict) -> str | None:
 
 def convert_cell(column: Column, value: Any, config: Config, data: dict, context: dict) -> Any:
     """The typed value of one cell, or PydanticCustomError with a finding code."""
+    if isinstance(value, Formula):
+        raise fail("formula-no-value", formula=value.text)
     if column.kind in ("number", "amount", "period", "date") and not isinstance(value, str):
         typed = _convert_typed(column, value)
     else:
