@@ -46,7 +46,9 @@ def test_json_report(runner, make_intake):
 
 def test_folder_of_workbooks(runner, make_intake, tmp_path):
     make_intake(name="a.xlsx")
-    make_intake([proposal(1, Titel=None), proposal(2), proposal(3)], name="b.xlsx")
+    from conftest import GROUP
+    make_intake([proposal(1, Titel=None), proposal(2), proposal(3)], name="b.xlsx",
+                group={**GROUP, "Arbejdsgruppe": "Skolesundhed", "Fokusområde": "Ældre"})
     (tmp_path / "~$a.xlsx").write_bytes(b"lock")        # Excel's lock file is skipped
     result = runner.invoke(cli, ["valider", str(tmp_path), "--ingen-markering"])
     assert result.exit_code == 1
@@ -133,3 +135,25 @@ def test_every_command_has_danish_help(runner):
         assert result.exit_code == 0
         assert command.help and result.output.startswith("Brug: ")
         assert "Tilvalg:" in result.output and "Show this" not in result.output
+
+
+def test_batch_reports_a_proposal_handed_in_twice_and_conflicting_priorities(runner, make_intake):
+    from conftest import GROUP
+    first = make_intake(name="a.xlsx")
+    second = make_intake(name="b.xlsx")                           # the same file again
+    other_group = {**GROUP, "Arbejdsgruppe": "Skolesundhed"}
+    third = make_intake([proposal(n, Titel=f"Andet forslag {n}") for n in (1, 2, 3)],
+                        group=other_group, name="c.xlsx")
+    result = runner.invoke(cli, ["valider", str(first), str(second), str(third),
+                                 "--ingen-markering"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    duplicates = [line for line in lines if "er allerede læst fra" in line]
+    assert [line.split(": ")[0] for line in duplicates] == [
+        f"{second}, Forslag!B{r}" for r in (2, 3, 4)]
+    conflicts = [line for line in lines if "Prioritet 1 er også givet til" in line]
+    assert conflicts == [
+        f"{third}, Forslag!V2: advarsel: Prioritet 1 er også givet til 'Røgfri skoletid 1' fra "
+        f"arbejdsgruppen Børn og unge ({first}, Forslag!V2) under fokusområdet Børn og unge. "
+        "Giv hvert forslag sin egen prioritet."]
+    assert lines[-1] == "9 rækker læst: 6 gyldige, 3 med fejl (3 fejl, 3 advarsler)"

@@ -48,6 +48,12 @@ MESSAGES: dict[str, str] = {
     "title-duplicate": "Titlen '{value}' står også i {other}. Giv forslagene hver sin titel.",
     "priority-duplicate": "Prioritet {value} er givet til flere forslag (også i {other}). Giv "
                           "hvert prioriteret forslag sin egen prioritet.",
+    "proposal-duplicate": "Forslaget '{value}' fra arbejdsgruppen {group} er allerede læst fra "
+                          "{other}. Det tages kun med én gang; fjern det ene, eller giv dem "
+                          "forskellige titler, hvis det er to forslag.",
+    "priority-conflict": "Prioritet {value} er også givet til '{title}' fra arbejdsgruppen "
+                         "{group} ({other}) under fokusområdet {focus_area}. Giv hvert forslag "
+                         "sin egen prioritet.",
     "proposal-count": "Arbejdsgruppen har {count} forslag; der skal være mellem {low} og {high}.",
     "no-proposals": "Arket 'Forslag' har overskrifter, men ingen forslag. Udfyld mindst ét "
                     "forslag (helst 3-8), én række pr. forslag.",

@@ -199,5 +199,52 @@ def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
             report.unusable.append(exc.finding)
             continue
         intakes.append(intake)
+    for intake, finding in list(_batch_rules(intakes)):
+        intake.report.findings.append(finding)
+        if finding.severity is Severity.ERROR:
+            intake.proposals = [p for p in intake.proposals if p.source.row != finding.row]
+            intake.report.rows_valid = len(intake.proposals)
+    for intake in intakes:
         report.extend(intake.report)
     return report, intakes
+
+
+def _batch_rules(intakes: list[Intake]) -> Iterator[tuple[Intake, Finding]]:
+    """Rules across workbooks: the same proposal handed in twice (same group and title) is
+    reported, not rendered twice; two groups with the same focus area giving the same
+    priority are reported."""
+    seen: dict[tuple[str, str], tuple[Intake, Proposal]] = {}
+    priorities: dict[tuple[str, int], tuple[Intake, Proposal]] = {}
+    for intake in intakes:
+        if intake.group is None:
+            continue
+        group = intake.group
+        for proposal in list(intake.proposals):
+            key = (group.name.casefold(), " ".join(proposal.title.split()).casefold())
+            first = seen.setdefault(key, (intake, proposal))
+            if first[1] is not proposal:
+                yield intake, _batch_finding(intake, proposal, "title", "proposal-duplicate",
+                                             Severity.ERROR, first, group=group.name)
+                continue
+            if proposal.priority is None:
+                continue
+            first = priorities.setdefault((group.focus_area, proposal.priority), (intake, proposal))
+            if first[0] is not intake:
+                yield intake, _batch_finding(
+                    intake, proposal, "priority", "priority-conflict",
+                    Severity.ERROR if intake.report.strict else Severity.WARNING, first,
+                    value=str(proposal.priority), title=first[1].title,
+                    group=first[0].group.name if first[0].group else "",
+                    focus_area=group.focus_area)
+
+
+def _batch_finding(intake: Intake, proposal: Proposal, name: str, code: str,
+                   severity: Severity, first: tuple[Intake, Proposal], **params: str) -> Finding:
+    other_intake, other = first
+    source = proposal.source
+    params = {"header": COLUMNS_BY_FIELD[Proposal][name].header, "value": str(proposal.title),
+              **params,
+              "other": f"{other_intake.name}, {other.source.sheet}!{other.source.cells[name]}"}
+    return Finding(code=code, severity=severity, row=source.row, params=params,
+                   location=Location(file=intake.name, sheet=source.sheet,
+                                     cell=source.cells.get(name), hidden_row=source.hidden))
