@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_danish
-from .config import DEFAULT_CONFIG
+from .config import Config
+from .config_file import BUILT_IN, find_config, load_config
+from .danish import format_date
 from .errors import SagsgeneratorError
 from .intake.workbook import annotate, write_blank
 from .validation.findings import Report
@@ -46,6 +48,22 @@ inputs_argument = click.argument("inputs", nargs=-1, required=True, metavar="FIL
                                  type=click.Path(path_type=Path))
 strict_option = click.option("--streng", "strict", is_flag=True,
                              help="Behandl advarsler som fejl.")
+def config_option(command):
+    """--konfig FIL, else sagsgenerator.toml in the working folder, else the built-in default;
+    the command receives `config: Config`."""
+    @click.option("--konfig", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                  default=None, help="Konfigurationsfil [standard: sagsgenerator.toml i den "
+                  "aktuelle mappe, ellers den indbyggede].")
+    @functools.wraps(command)
+    def wrapper(*args, config_path: Path | None = None, **kwargs):
+        try:
+            config = load_config(find_config(config_path))
+        except SagsgeneratorError as exc:
+            raise UsageError(exc.danish) from exc
+        return command(*args, config=config, **kwargs)
+    return wrapper
+
+
 out_option = click.option("--ud", "out_dir", type=click.Path(path_type=Path, file_okay=False),
                           default=DEFAULT_OUT, show_default=True,
                           help="Mappe til de filer, der skrives.")
@@ -62,10 +80,11 @@ def cli() -> None:
 @click.option("--ud", "target", type=click.Path(path_type=Path, dir_okay=False),
               default=DEFAULT_OUT / "indsatsforslag-skabelon.xlsx", show_default=True,
               help="Filen, skabelonen skrives til.")
+@config_option
 @stops_cleanly
-def blank(target: Path) -> None:
+def blank(target: Path, config: Config) -> None:
     """Skriv det tomme indtagsark (Excel) til arbejdsgrupperne."""
-    write_blank(target, DEFAULT_CONFIG)
+    write_blank(target, config)
     click.echo(f"Skrev den tomme skabelon: {target}")
 
 
@@ -100,13 +119,14 @@ def print_report(report: Report) -> None:
               "[standard: output/].")
 @click.option("--ingen-markering", "no_marks", is_flag=True,
               help="Skriv ingen markerede kopier.")
+@config_option
 @stops_cleanly
 def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Path | None,
-             no_marks: bool) -> None:
+             no_marks: bool, config: Config) -> None:
     """Tjek et eller flere indtagsark (filer eller mapper) og vis fejl og advarsler.
 
     Exitstatus: 0 gyldigt (advarsler tilladt), 1 fejl i data, 2 en fil kan ikke bruges."""
-    report, intakes = validate_paths(inputs, DEFAULT_CONFIG, strict=strict)
+    report, intakes = validate_paths(inputs, config, strict=strict)
     marked = [] if no_marks else write_annotated(intakes, mark_dir or DEFAULT_OUT)
     if as_json:
         click.echo(report.to_json())
@@ -115,6 +135,36 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
         for path in marked:
             click.echo(f"Markeret kopi: {path}")
     sys.exit(report.exit_code)
+
+
+@cli.command("konfig")
+@config_option
+def show_config(config: Config) -> None:
+    """Vis den konfiguration, der gælder, og hvor hver værdi kommer fra."""
+    origins = config.origins
+
+    def line(key: str, value: object) -> None:
+        click.echo(f"{key} = {value}    [{origins.get(key, BUILT_IN)}]")
+
+    line("kommune.navn", config.municipality)
+    line("kommune.forvaltning", config.administration)
+    line("kommune.logo", config.logo or "(intet)")
+    line("kommune.sagsnummer", config.case_number_pattern)
+    for key, values in (("lister.centre", config.centres), ("lister.udvalg", config.committees),
+                        ("lister.fokusomraader", config.focus_areas),
+                        ("lister.forebyggelsespakker", config.prevention_packages),
+                        ("lister.finansiering", config.financing_types)):
+        line(key, ", ".join(values))
+    deadlines = config.deadlines
+    line("frister.centerchef_dage", deadlines.centre_chief_days)
+    line("frister.direktion_dage", deadlines.executive_board_days)
+    line("frister.naer_dage", deadlines.close_days)
+    click.echo(f"tema    [{origins.get('tema', BUILT_IN)}]")
+    for theme in config.themes:
+        click.echo(f"  {theme.name}: {'; '.join(theme.goals)}")
+    click.echo(f"moede    [{origins.get('moede', BUILT_IN)}]")
+    for meeting in config.meetings:
+        click.echo(f"  {meeting.committee}: {format_date(meeting.date)}")
 
 
 for _command in (cli, *cli.commands.values()):

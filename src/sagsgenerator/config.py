@@ -9,6 +9,9 @@ here, in one place, so that a later configuration file can replace it.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 
@@ -19,11 +22,32 @@ class Theme(BaseModel, frozen=True):
     goals: tuple[str, ...] = ()
 
 
+class Meeting(BaseModel, frozen=True):
+    """A committee meeting in the calendar (seed 002)."""
+
+    committee: str
+    date: dt.date
+
+
+class Deadlines(BaseModel, frozen=True):
+    """Days before a committee meeting when a case is due (seed 002: "Frist for
+    centerchefgodkendt sag ... til SSU-mødet")."""
+
+    centre_chief_days: int = 20
+    executive_board_days: int = 14
+    close_days: int = 7
+
+
 class Config(BaseModel, frozen=True):
     """What differs between municipalities."""
 
     municipality: str = "Ishøj Kommune"
     administration: str = "Sundhedsstaben"
+    logo: Path | None = None
+    case_number_pattern: str = "{aar}-{nr:03d}"
+    meetings: tuple[Meeting, ...] = ()
+    deadlines: Deadlines = Deadlines()
+    origins: dict[str, str] = Field(default_factory=dict, exclude=True)
     centres: tuple[str, ...]
     committees: tuple[str, ...]
     themes: tuple[Theme, ...]
@@ -99,6 +123,11 @@ DEFAULT_CONFIG = Config(
                 "Færre ældre har et faldende funktionsniveau",
             ),
         ),
+    ),
+    # Seed 002: the Social- og Sundhedsudvalget meetings of autumn 2023.
+    meetings=(
+        Meeting(committee="Social- og Sundhedsudvalget", date=dt.date(2023, 10, 12)),
+        Meeting(committee="Social- og Sundhedsudvalget", date=dt.date(2023, 12, 14)),
     ),
     focus_areas=("Børn og unge", "Ældre", "Sundt arbejdsliv", "Borgere med kronisk sygdom"),
     prevention_packages=(
