@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
 from .errors import SagsgeneratorError
+from .meetings import DeadlineState, book, follow_ups_due
 from .intake.workbook import annotate, write_blank
 from .validation.findings import Report
 from .validation.validate import Intake, validate_paths
@@ -134,6 +136,93 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
         print_report(report)
         for path in marked:
             click.echo(f"Markeret kopi: {path}")
+    sys.exit(report.exit_code)
+
+
+def today_option(command):
+    return click.option("--dato", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"]),
+                        default=None, help="Dagens dato (ÅÅÅÅ-MM-DD) [standard: i dag].")(command)
+
+
+def _today(value) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+def _proposal_name(proposal) -> str:
+    group = proposal.group.name if proposal.group else "Ukendt arbejdsgruppe"
+    return f"{group} nr. {proposal.number}: {proposal.title}"
+
+
+def _input_note(report: Report) -> None:
+    if report.exit_code:
+        click.echo(f"Bemærk: {report.summary()}. Rækker med fejl er ikke med; kør "
+                   "'sagsgenerator valider' for detaljer.", err=True)
+
+
+@cli.command("kalender")
+@inputs_argument
+@today_option
+@config_option
+@stops_cleanly
+def calendar(inputs: tuple[Path, ...], today, config: Config) -> None:
+    """Vis hvilket udvalgsmøde hvert forslag skal på, fristerne før mødet, og hvilke
+    frister der er overskredet eller tæt på."""
+    day = _today(today)
+    report, intakes = validate_paths(inputs, config)
+    bookings = book([p for i in intakes for p in i.proposals], config, day)
+    click.echo(f"Udvalgskalender pr. {format_date(day)}")
+    for committee in dict.fromkeys(b.committee for b in bookings):
+        click.echo("")
+        group = [b for b in bookings if b.committee == committee]
+        click.echo(committee or "Uden udvalg")
+        for booking in group:
+            click.echo(f"  Sag {booking.case_number}  {_proposal_name(booking.proposal)}")
+            if booking.meeting is None:
+                click.echo("    Intet kommende møde i kalenderen: tilføj møder under [[moede]] "
+                           "i sagsgenerator.toml.")
+                continue
+            click.echo(f"    Møde: {format_date(booking.meeting.date)}")
+            for deadline in booking.deadlines:
+                click.echo(f"    Frist for {deadline.what}: {format_date(deadline.date)} "
+                           f"({deadline.state})")
+            if booking.state is DeadlineState.MISSED:
+                reachable = booking.first_reachable
+                click.echo("    Første møde, hvor fristerne kan nås: "
+                           + (format_date(reachable.date) if reachable else "intet i kalenderen"))
+    missed = sum(b.state is DeadlineState.MISSED for b in bookings)
+    close = sum(b.state is DeadlineState.CLOSE for b in bookings)
+    click.echo("")
+    click.echo(f"{len(bookings)} forslag: {missed} med overskredne frister, {close} med frister "
+               "tæt på.")
+    _input_note(report)
+    sys.exit(report.exit_code)
+
+
+@cli.command("opfoelgning")
+@inputs_argument
+@today_option
+@click.option("--maaneder", "months", type=click.IntRange(0, 120), default=3, show_default=True,
+              help="Medtag opfølgninger de næste N måneder.")
+@config_option
+@stops_cleanly
+def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config) -> None:
+    """Vis indsatser, hvis opfølgning er overskredet eller falder inden for de næste
+    måneder, ordnet efter ansvarligt center."""
+    day = _today(today)
+    report, intakes = validate_paths(inputs, config)
+    due = follow_ups_due([p for i in intakes for p in i.proposals], day, months)
+    click.echo(f"Opfølgning pr. {format_date(day)}: overskredne og de næste {months} måneder")
+    for centre in dict.fromkeys(d.proposal.centre for d in due):
+        click.echo("")
+        click.echo(centre)
+        for item in (d for d in due if d.proposal.centre == centre):
+            state = "Overskredet" if item.overdue else "Kommende"
+            click.echo(f"  {state}: {item.period.danish} – {_proposal_name(item.proposal)} "
+                       f"({item.proposal.follow_up.text})")
+    overdue = sum(d.overdue for d in due)
+    click.echo("")
+    click.echo(f"{len(due)} opfølgninger: {overdue} overskredne, {len(due) - overdue} kommende.")
+    _input_note(report)
     sys.exit(report.exit_code)
 
 
