@@ -1,0 +1,1 @@
+"""Rendering: model -> context (context.py), docxtpl (engine.py), chart and PDF helpers."""
