@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 # The bundled example input -> blank workbook, validation report and every document in output/.
 demo: $(STAMP)
 	$(BIN)/sagsgenerator skabelon --ud output/indsatsforslag-skabelon.xlsx
-	-$(BIN)/sagsgenerator valider input/
-	$(BIN)/sagsgenerator valider input/boern-og-unge.xlsx input/kronisk-sygdom.xlsx --marker output
+	-$(BIN)/sagsgenerator valider input/med-fejl.xlsx --marker output
+	$(BIN)/sagsgenerator generer input/boern-og-unge.xlsx input/kronisk-sygdom.xlsx --ud output
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

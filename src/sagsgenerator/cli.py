@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import time
 import sys
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from . import __version__, cli_danish
 from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
+from .documents import KINDS, render_documents
 from .errors import SagsgeneratorError
 from .meetings import DeadlineState, book, follow_ups_due
 from .intake.workbook import annotate, write_blank
@@ -104,12 +107,13 @@ def write_annotated(intakes: list[Intake], folder: Path) -> list[Path]:
     return written
 
 
-def print_report(report: Report) -> None:
+def print_report(report: Report, summary: bool = True) -> None:
     for finding in report.unusable:
         click.echo(f"{finding.location}: kan ikke bruges: {finding.message}", err=True)
     for finding in report.findings:
         click.echo(str(finding))
-    click.echo(report.summary())
+    if summary:
+        click.echo(report.summary())
 
 
 @cli.command("valider")
@@ -137,6 +141,75 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
         for path in marked:
             click.echo(f"Markeret kopi: {path}")
     sys.exit(report.exit_code)
+
+
+KIND_NAMES = {"sagsfremstilling": "sagsfremstillinger", "idekatalog": "idékatalog",
+              "handleplan": "handleplan", "opfoelgning": "opfølgningsoversigt",
+              "udvalgssag": "samlede udvalgssager"}
+
+
+@cli.command("generer")
+@inputs_argument
+@out_option
+@click.option("--dokumenter", "kinds", type=click.Choice(KINDS), multiple=True,
+              help="Dokumenttype (kan gentages) [standard: alle]: " + ", ".join(KINDS) + ".")
+@click.option("--pdf", is_flag=True, help="Skriv også PDF (kræver LibreOffice).")
+@strict_option
+@click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
+              help="Antal processer til store kørsler [standard: én pr. kerne].")
+@config_option
+@stops_cleanly
+def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool,
+             strict: bool, workers: int | None, config: Config) -> None:
+    """Skriv Word-dokumenterne (sagsfremstillinger, idékatalog, handleplan, opfølgning og
+    samlede udvalgssager) ud fra de gyldige forslag.
+
+    Rækker med fejl kommer ikke med; de vises her og i en markeret kopi af projektmappen.
+    Exitstatus: 0 alt gyldigt, 1 nogle rækker havde fejl, 2 en fil kunne ikke bruges."""
+    started = time.perf_counter()
+    report, intakes = validate_paths(inputs, config, strict=strict)
+    print_report(report, summary=False)
+    marked = write_annotated(intakes, out_dir)
+    with progress_bar("Skriver dokumenter") as advance:
+        written = render_documents(intakes, out_dir, kinds or KINDS, config, pdf=pdf,
+                                   workers=workers, progress=advance)
+    if not written:
+        click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")
+    elif len(written) <= 25:
+        for path in written:
+            click.echo(f"Skrev {path}")
+    else:
+        for kind in kinds or KINDS:
+            count = sum(1 for p in written if p.suffix == ".docx" and p.name.startswith(kind))
+            click.echo(f"Skrev {count} {KIND_NAMES[kind]} i {out_dir}")
+        if pdf:
+            click.echo(f"Skrev {sum(p.suffix == '.pdf' for p in written)} PDF-filer i {out_dir}")
+    for path in marked:
+        click.echo(f"Markeret kopi: {path}")
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    files = len(report.files)
+    click.echo(f"{files} {'fil' if files == 1 else 'filer'} læst; {report.summary()}; "
+               f"{len(written)} filer skrevet på {seconds} s")
+    sys.exit(report.exit_code)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, shown_from: int = 50):
+    """advance(n, total): a progress bar on stderr for long runs, only on a terminal."""
+    stack = contextlib.ExitStack()
+    bar = None
+
+    def advance(n: int, total: int) -> None:
+        nonlocal bar
+        if total < shown_from or not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = stack.enter_context(click.progressbar(length=total, label=label,
+                                                        file=sys.stderr))
+        bar.update(n)
+
+    with stack:
+        yield advance
 
 
 def today_option(command):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,10 @@ from .messages import MESSAGES
 from .rules import check_proposal
 
 
+# Below this many workbooks, starting worker processes costs more than it saves.
+PARALLEL_FROM = 8
+
+
 @dataclass
 class Intake:
     """One validated workbook: its working group, its valid proposals and its report."""
@@ -29,7 +36,6 @@ class Intake:
     group: WorkingGroup | None
     proposals: list[Proposal]
     report: Report
-    raw: RawIntake | None = field(default=None, repr=False)
 
 
 def _severity(code_severity: str, strict: bool) -> Severity:
@@ -156,7 +162,7 @@ def validate_raw(raw: RawIntake, config: Config = DEFAULT_CONFIG, strict: bool =
     report.findings = findings
     report.rows_valid = len(proposals)
     return Intake(path=raw.path, name=raw.name, group=group, proposals=proposals,
-                  report=report, raw=raw)
+                  report=report)
 
 
 
@@ -186,19 +192,33 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return result
 
 
+def _validate_one(path: Path, config: Config, strict: bool) -> Intake | Finding:
+    try:
+        return validate_file(path, config, strict)
+    except IntakeUnusable as exc:
+        return exc.finding
+
+
 def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
-                   strict: bool = False) -> tuple[Report, list[Intake]]:
-    """Validate every workbook given (files and folders): one combined report."""
+                   strict: bool = False, workers: int | None = None) -> tuple[Report, list[Intake]]:
+    """Validate every workbook given (files and folders): one combined report. Many
+    workbooks are read by `workers` processes (default: one per core)."""
     report = Report(strict=strict)
     intakes: list[Intake] = []
-    for path in expand_paths(paths):
-        try:
-            intake = validate_file(path, config, strict)
-        except IntakeUnusable as exc:
+    files = expand_paths(paths)
+    workers = min(workers or os.cpu_count() or 1, len(files))
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_validate_one, files, itertools.repeat(config),
+                                    itertools.repeat(strict), chunksize=4))
+    else:
+        results = [_validate_one(path, config, strict) for path in files]
+    for path, result in zip(files, results):
+        if isinstance(result, Finding):
             report.files.append(str(path))
-            report.unusable.append(exc.finding)
-            continue
-        intakes.append(intake)
+            report.unusable.append(result)
+        else:
+            intakes.append(result)
     for intake, finding in list(_batch_rules(intakes)):
         intake.report.findings.append(finding)
         if finding.severity is Severity.ERROR:

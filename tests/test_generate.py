@@ -1,0 +1,84 @@
+"""`sagsgenerator generer`: valid rows rendered, the rest reported, the same bytes on every
+run and however many processes share the work."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from docx import Document
+
+from sagsgenerator.cli import cli
+from sagsgenerator.documents import render_documents
+from sagsgenerator.validation.validate import validate_paths
+
+from conftest import GROUP, proposal
+
+INPUT = Path(__file__).resolve().parents[1] / "input"
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+            if p.suffix in (".docx", ".xlsx")}
+
+
+def test_generer_renders_valid_rows_and_reports_the_rest(runner, tmp_path):
+    out = tmp_path / "ud"
+    before = digests(INPUT)
+    result = runner.invoke(cli, ["generer", str(INPUT), "--ud", str(out)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1].startswith("3 filer læst; 16 rækker læst: 11 gyldige, 5 med fejl "
+                                "(5 fejl, 1 advarsel); 17 filer skrevet på ")
+    assert sum(line.startswith("Skrev ") for line in lines) == 17
+    assert f"Markeret kopi: {out / 'med-fejl-markeret.xlsx'}" in lines
+    assert digests(INPUT) == before                     # inputs never change
+    papers = sorted(out.glob("sagsfremstilling-*.docx"))
+    assert len(papers) == 11                            # every valid row, no invalid one
+    titles = {Document(p).core_properties.title for p in papers}
+    report, intakes = validate_paths([INPUT])
+    assert titles == {p.title for i in intakes for p in i.proposals}
+    # Rows read = rows rendered + rows reported.
+    reported = {(f.location.file, f.row) for f in report.errors if f.row}
+    assert report.rows_read == len(papers) + len(reported)
+
+
+def test_only_chosen_kinds(runner, tmp_path):
+    result = runner.invoke(cli, ["generer", str(INPUT / "boern-og-unge.xlsx"), "--ud",
+                                 str(tmp_path), "--dokumenter", "idekatalog",
+                                 "--dokumenter", "handleplan"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "handleplan.docx", "handleplan.xlsx", "idekatalog.docx"]
+
+
+def test_no_valid_rows_writes_nothing(runner, make_intake, tmp_path):
+    path = make_intake([proposal(1, Titel=None)], name="tom.xlsx")
+    result = runner.invoke(cli, ["generer", str(path), "--ud", str(tmp_path / "ud")])
+    assert result.exit_code == 1
+    assert "Ingen gyldige forslag: der er ikke skrevet nogen dokumenter." in result.output
+    assert not list((tmp_path / "ud").glob("*.docx"))
+
+
+def test_parallel_and_serial_give_the_same_bytes(make_intake, tmp_path):
+    paths = [make_intake([proposal(n, Titel=f"Indsats {g}-{n}") for n in range(1, 9)],
+                         group={**GROUP, "Arbejdsgruppe": f"Gruppe {g}"}, name=f"g{g}.xlsx")
+             for g in range(8)]
+    _, intakes = validate_paths(paths, workers=2)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    written = render_documents(intakes, serial, workers=1)
+    assert len(written) == 64 + 5       # + catalogue, plan (.docx, .xlsx), follow-up, 1 committee
+    render_documents(intakes, parallel, workers=2)
+    assert digests(serial) == digests(parallel)
+    render_documents(intakes, serial, workers=2)            # a second run: byte-identical
+    assert digests(serial) == digests(parallel)
+
+
+def test_unwritable_output_folder_is_a_danish_error(runner, tmp_path):
+    blocker = tmp_path / "fil"
+    blocker.write_text("ikke en mappe")
+    result = runner.invoke(cli, ["generer", str(INPUT / "boern-og-unge.xlsx"), "--ud",
+                                 str(blocker / "ud")])
+    assert result.exit_code == 2
+    assert result.output.startswith("Fejl: Mappen ")
+    assert "Traceback" not in result.output
