@@ -157,3 +157,17 @@ def test_batch_reports_a_proposal_handed_in_twice_and_conflicting_priorities(run
         f"arbejdsgruppen Børn og unge ({first}, Forslag!V2) under fokusområdet Børn og unge. "
         "Giv hvert forslag sin egen prioritet."]
     assert lines[-1] == "9 rækker læst: 6 gyldige, 3 med fejl (3 fejl, 3 advarsler)"
+
+
+def test_an_unexpected_fault_is_said_in_danish_without_traceback(runner, make_intake,
+                                                                 monkeypatch):
+    import sagsgenerator.cli as cli_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("noget gik galt")
+    monkeypatch.setattr(cli_module, "validate_paths", broken)
+    monkeypatch.delenv("SAGSGENERATOR_FEJLSOEGNING", raising=False)
+    result = runner.invoke(cli, ["valider", str(make_intake())])
+    assert result.exit_code == 3
+    assert result.output.startswith("Intern fejl i sagsgenerator: RuntimeError: noget gik galt.")
+    assert "Traceback" not in result.output

@@ -108,3 +108,22 @@ def test_opfoelgning_command(runner, make_intake):
 def test_add_months_clamps_to_month_end():
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
+
+
+def test_case_papers_carry_meeting_date_and_case_number(runner, tmp_path, make_intake):
+    from docx import Document
+    _config(tmp_path)
+    path = make_intake()
+    result = runner.invoke(cli, ["generer", str(path), "--ud", str(tmp_path / "ud"),
+                                 "--dato", "2026-01-10", "--dokumenter", "sagsfremstilling",
+                                 "--dokumenter", "udvalgssag"])
+    assert result.exit_code == 0, result.output
+    paper = next((tmp_path / "ud").glob("sagsfremstilling-*-01-*.docx"))
+    text = "\n".join(c.text for t in Document(paper).tables for r in t.rows for c in r.cells)
+    text += "\n".join(p.text for p in Document(paper).paragraphs)
+    assert "12. marts 2026" in text and "BUU-2026-001" in text
+    case = next((tmp_path / "ud").glob("udvalgssag-*.docx"))
+    doc = Document(case)
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "12. marts 2026" in text

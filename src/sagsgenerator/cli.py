@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import os
 import time
 import sys
 from pathlib import Path
@@ -24,6 +25,16 @@ from .validation.validate import Intake, validate_paths
 
 DEFAULT_OUT = Path("output")
 cli_danish.install()
+
+
+class InternalError(click.ClickException):
+    """A fault in sagsgenerator itself (exit status 3): said in Danish, no traceback, unless
+    SAGSGENERATOR_FEJLSOEGNING=1."""
+
+    exit_code = 3
+
+    def show(self, file=None) -> None:
+        click.echo(f"Intern fejl i sagsgenerator: {self.format_message()}", err=True)
 
 
 class UsageError(click.ClickException):
@@ -46,6 +57,12 @@ def stops_cleanly(command):
         except KeyboardInterrupt:
             click.echo("Afbrudt.", err=True)
             sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("SAGSGENERATOR_FEJLSOEGNING"):
+                raise
+            raise InternalError(f"{type(exc).__name__}: {exc}. Intet er ændret i inddata. "
+                                "Kør igen med SAGSGENERATOR_FEJLSOEGNING=1 for detaljer, og "
+                                "meld fejlen.") from exc
     return wrapper
 
 
@@ -143,6 +160,15 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
     sys.exit(report.exit_code)
 
 
+def today_option(command):
+    return click.option("--dato", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"]),
+                        default=None, help="Dagens dato (ÅÅÅÅ-MM-DD) [standard: i dag].")(command)
+
+
+def _today(value) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
 KIND_NAMES = {"sagsfremstilling": "sagsfremstillinger", "idekatalog": "idékatalog",
               "handleplan": "handleplan", "opfoelgning": "opfølgningsoversigt",
               "udvalgssag": "samlede udvalgssager"}
@@ -157,10 +183,11 @@ KIND_NAMES = {"sagsfremstilling": "sagsfremstillinger", "idekatalog": "idékatal
 @strict_option
 @click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
               help="Antal processer til store kørsler [standard: én pr. kerne].")
+@today_option
 @config_option
 @stops_cleanly
 def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool,
-             strict: bool, workers: int | None, config: Config) -> None:
+             strict: bool, workers: int | None, today, config: Config) -> None:
     """Skriv Word-dokumenterne (sagsfremstillinger, idékatalog, handleplan, opfølgning og
     samlede udvalgssager) ud fra de gyldige forslag.
 
@@ -172,7 +199,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
     marked = write_annotated(intakes, out_dir)
     with progress_bar("Skriver dokumenter") as advance:
         written = render_documents(intakes, out_dir, kinds or KINDS, config, pdf=pdf,
-                                   workers=workers, progress=advance)
+                                   workers=workers, progress=advance, today=_today(today))
     if not written:
         click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")
     elif len(written) <= 25:
@@ -210,15 +237,6 @@ def progress_bar(label: str, shown_from: int = 50):
 
     with stack:
         yield advance
-
-
-def today_option(command):
-    return click.option("--dato", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"]),
-                        default=None, help="Dagens dato (ÅÅÅÅ-MM-DD) [standard: i dag].")(command)
-
-
-def _today(value) -> dt.date:
-    return value.date() if value else dt.date.today()
 
 
 def _proposal_name(proposal) -> str:

@@ -8,6 +8,7 @@ machine's cores, each worker preparing the templates once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -65,14 +66,15 @@ def _write_in_worker(jobs: list[Job]) -> list[Path]:
 
 def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = KINDS,
                    config: Config = DEFAULT_CONFIG,
-                   template_dir: Path | None = None) -> tuple[list[Job], list]:
+                   template_dir: Path | None = None,
+                   today: dt.date | None = None) -> tuple[list[Job], list]:
     """Every document to write, in order, and the batch's items."""
     wanted = set(kinds)
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"Ukendt dokumenttype: {', '.join(sorted(unknown))}. "
                          f"Vælg mellem {', '.join(KINDS)}.")
-    items = batch_items(intakes, config)
+    items = batch_items(intakes, config, today)
     template_dir = template_dir or TEMPLATE_DIR
     jobs = [(kind, str(template_dir / f"{planned.template}.docx"), planned,
              out_dir / planned.name)
@@ -84,14 +86,15 @@ def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = 
 def render_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = KINDS,
                      config: Config = DEFAULT_CONFIG, pdf: bool = False,
                      template_dir: Path | None = None, workers: int | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                     progress: Callable[[int, int], None] | None = None,
+                     today: dt.date | None = None) -> list[Path]:
     """Render the chosen kinds from the valid proposals; the paths written, in order.
 
     Nothing is written when the batch has no valid proposal. `workers` processes share a
     large batch (default: one per core); `progress(n, total)` is called as n more of the
     total documents are written. With pdf=True every .docx is also converted to PDF by one LibreOffice process."""
     kinds = list(kinds)
-    jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir)
+    jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today)
     if not jobs:
         return []
     workers = workers or os.cpu_count() or 1

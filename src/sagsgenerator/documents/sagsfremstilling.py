@@ -19,7 +19,7 @@ def file_name(item: Item) -> str:
 def context(item: Item, config: Config) -> dict:
     p = item.proposal
     return {
-        **header_block(config, item.committee),
+        **header_block(config, item.committee, item.meeting, item.case_number),
         "p": proposal_fields(item),
         "recommendation": recommendation(item),
         "background": background(item),

@@ -74,7 +74,7 @@ def context(committee: str | None, items: list[Item], config: Config) -> dict:
                                              sort_key(e[0]))):
         financing.append({"name": name, **totals(group)})
     return {
-        **header_block(config, committee),
+        **header_block(config, committee, _meeting(items)),
         "title": TITLE,
         "summary": summary,
         "recommendation": recommendation,
@@ -96,3 +96,9 @@ def plan(items: list[Item], config: Config) -> list[Planned]:
                                           keywords="udvalgssag; handleplan"),
                     context=context(committee, group, config))
             for committee, group in committees(items, config)]
+
+
+def _meeting(members: list[Item]):
+    """The committee's meeting: the one most of its proposals go to."""
+    dates = [item.meeting for item in members if item.meeting]
+    return max(set(dates), key=lambda d: (dates.count(d), -d.toordinal())) if dates else None

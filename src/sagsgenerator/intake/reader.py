@@ -7,15 +7,21 @@ cannot be used at all raise `IntakeUnusable` with a finding code.
 
 from __future__ import annotations
 
+import errno
+import posixpath
 import re
+import struct
 import unicodedata
 import warnings
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,8 +35,15 @@ HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
 MAX_ROWS = 50_000
 MAX_INFLATED_BYTES = 300 * 1024 * 1024
+MAX_PARTS = 10_000
+CHUNK = 1 << 16
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+DOCTYPE = b"<!DOCTYPE"
+# Formats people save instead of .xlsx, told apart by their first bytes.
+OTHER_FORMATS = (("urn:schemas-microsoft-com:office:spreadsheet", "Excel 2003 XML"),
+                 ("<html", "HTML (webside)"), ("<table", "HTML (webside)"))
 
 
 @dataclass
@@ -89,32 +102,143 @@ def check_file(path: Path, name: str) -> None:
     """Raise IntakeUnusable when the file is not an .xlsx workbook we can open safely."""
     if not path.exists():
         raise unusable(name, "file-missing")
+    if not path.is_file():  # a folder, a pipe (would block) or a device
+        raise unusable(name, "file-not-regular")
     try:
         with path.open("rb") as handle:
-            head = handle.read(8)
-            if head == OLE_MAGIC:
-                body = handle.read(4 * 1024 * 1024)
-                code = "file-encrypted" if ENCRYPTED_MARK in body else "file-xls"
-                raise unusable(name, code)
+            head = handle.read(4096)
+            if head.startswith(OLE_MAGIC):
+                raise unusable(name, "file-encrypted" if _ole_encrypted(handle, head)
+                               else "file-xls")
     except OSError as exc:
-        raise unusable(name, "file-unreadable", reason=exc.strerror or str(exc)) from exc
+        raise unusable(name, "file-unreadable", reason=_read_error(exc)) from exc
+    if not head:
+        raise unusable(name, "file-empty")
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_MAGIC):  # a zip without its directory: cut off while copying
+            raise unusable(name, "file-damaged")
         if path.suffix.lower() == ".csv":
             raise unusable(name, "file-other-format", format="CSV")
+        text = head.decode("utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8",
+                           "replace").casefold()
+        for mark, kind in OTHER_FORMATS:
+            if mark in text:
+                raise unusable(name, "file-other-format", format=kind)
         raise unusable(name, "file-not-workbook")
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise unusable(name, "file-not-workbook") from exc
+        with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+            _check_archive(archive, raw, name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
+        raise unusable(name, "file-damaged") from exc
+    except OSError as exc:
+        raise unusable(name, "file-unreadable", reason=_read_error(exc)) from exc
+
+
+def _read_error(exc: OSError) -> str:
+    """Why a file could not be read, in Danish (strerror is English)."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ("du har ikke adgang til den. Bed om adgang, eller kopiér filen til en mappe, "
+                "du kan læse")
+    code = errno.errorcode.get(exc.errno or 0, "ukendt")
+    return (f"der opstod en fejl under læsningen (fejlkode {code}). Kopiér filen til din egen "
+            "computer, og prøv igen")
+
+
+def _ole_encrypted(handle: IO[bytes], head: bytes) -> bool:
+    """An OLE file is a password-protected .xlsx when it holds an EncryptionInfo stream, else
+    an old .xls. The stream's name may stand anywhere in the file's directory."""
+    tail, data = b"", head
+    for _ in range(MAX_INFLATED_BYTES // (1 << 20)):
+        if ENCRYPTED_MARK in tail + data:
+            return True
+        tail, data = data[-len(ENCRYPTED_MARK):], handle.read(1 << 20)
+        if not data:
+            return False
+    return False
+
+
+def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> None:
+    """The package must be a workbook whose parts unpack to what they declare, within our
+    limits, with no XML DOCTYPE (entity expansion). openpyxl reads some parts whole, and
+    zipfile inflates such a read in one go before cutting it at the declared size: a part
+    whose header lies about its size must be stopped here, while streaming with a cap."""
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
     if "content.xml" in names and "xl/workbook.xml" not in names:
         raise unusable(name, "file-other-format", format="OpenDocument (.ods)")
     if "xl/workbook.xml" not in names:
         raise unusable(name, "file-not-workbook")
-    if inflated > MAX_INFLATED_BYTES:
-        raise unusable(name, "file-too-large",
-                       reason=f"{inflated // (1024 * 1024)} MB udpakket")
+    inflated = sum(info.file_size for info in infos)
+    if inflated > MAX_INFLATED_BYTES or len(infos) > MAX_PARTS:
+        reason = (f"{inflated // (1024 * 1024)} MB udpakket" if inflated > MAX_INFLATED_BYTES
+                  else f"{len(infos)} dele i pakken")
+        raise unusable(name, "file-too-large", reason=reason)
+    for target in _sheet_targets(archive.read("xl/_rels/workbook.xml.rels")
+                                 if "xl/_rels/workbook.xml.rels" in names else b""):
+        if target not in names:  # openpyxl would silently drop the sheet
+            raise unusable(name, "file-damaged")
+    for info in infos:
+        xml = info.filename.endswith((".xml", ".rels", ".vml")) \
+            and not info.filename.startswith("customXml/")
+        size, crc, tail = 0, 0, b""
+        for chunk in _inflate(raw, info):
+            size += len(chunk)
+            if size > info.file_size:
+                raise unusable(name, "file-unsafe",
+                               reason="en pakket del fylder mere udpakket, end filen angiver")
+            if xml and DOCTYPE in tail + chunk:
+                raise unusable(name, "file-unsafe", reason="XML-entiteter (DOCTYPE)")
+            crc, tail = zlib.crc32(chunk, crc), chunk[-len(DOCTYPE):]
+        if size != info.file_size or crc != info.CRC:
+            raise unusable(name, "file-damaged")
+
+
+SHEET_RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*/worksheet\"[^>]*>")
+TARGET = re.compile(rb'\bTarget="([^"]+)"')
+
+
+def _sheet_targets(rels: bytes) -> Iterator[str]:
+    """The package paths of the worksheets the workbook lists."""
+    for tag in SHEET_RELATION.finditer(rels):
+        if match := TARGET.search(tag.group(0)):
+            target = match.group(1).decode("utf-8", "replace")
+            yield target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+
+
+def _inflate(raw: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's content in chunks of at most CHUNK bytes, read from its local header on."""
+    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise zipfile.BadZipFile(f"{info.filename}: encrypted or unusual compression")
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if not header.startswith(ZIP_MAGIC):
+        raise zipfile.BadZipFile(f"{info.filename}: no local header")
+    raw.seek(info.header_offset + 30 + sum(struct.unpack_from("<HH", header, 26)))
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left = info.compress_size
+    while left > 0:
+        data = raw.read(min(left, CHUNK))
+        if not data:
+            raise EOFError(info.filename)
+        left -= len(data)
+        while data:
+            if inflater is None:
+                yield data
+                break
+            yield inflater.decompress(data, CHUNK)
+            data = inflater.unconsumed_tail
+
+
+def _damaged(name: str, exc: Exception) -> IntakeUnusable:
+    """What openpyxl raised for a part it could not parse, as a finding. openpyxl wraps
+    the parser's error in a ValueError: look down the chain."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return unusable(name, "file-unsafe", reason="XML-entiteter (DOCTYPE)")
+        cause = cause.__cause__ or cause.__context__
+    return unusable(name, "file-damaged")
 
 
 def open_workbook(path: Path, name: str) -> openpyxl.Workbook:
@@ -127,7 +251,7 @@ def open_workbook(path: Path, name: str) -> openpyxl.Workbook:
             # _sheet_layout.
             return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
-        raise unusable(name, "file-not-workbook") from exc
+        raise _damaged(name, exc) from exc
 
 
 def find_sheet(workbook: openpyxl.Workbook, wanted: str) -> Worksheet | None:
@@ -141,6 +265,10 @@ def read_intake(path: Path, name: str | None = None) -> RawIntake:
     workbook = open_workbook(path, name)
     try:
         return _read(workbook, path, name)
+    except IntakeUnusable:
+        raise
+    except Exception as exc:  # read-only sheets are parsed as they are read: damage shows here
+        raise _damaged(name, exc) from exc
     finally:
         workbook.close()
 
@@ -203,7 +331,8 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+CELL_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
 ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
@@ -222,11 +351,13 @@ class SheetLayout:
     hidden_rows: set[int] = field(default_factory=set)
     merged: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas_without_value: dict[str, Formula] = field(default_factory=dict)
+    value_rows: list[int] | None = None  # rows holding a value or formula; None: not known
 
 
 def _sheet_layout(sheet: Any) -> SheetLayout:
     """Hidden rows; cells covered by a merged range (not its top-left cell) -> the range
-    ('C2:C4'); and formula cells with no saved result."""
+    ('C2:C4'); formula cells with no saved result; and the rows that hold anything, counted
+    before openpyxl reads a single one (check_file has made sure the XML is safe to read)."""
     layout = SheetLayout()
     try:
         xml = sheet.parent._archive.read(sheet._worksheet_path)
@@ -239,9 +370,15 @@ def _sheet_layout(sheet: Any) -> SheetLayout:
                 text = FORMULA_TEXT.search(body)
                 formula = text.group(1).decode("utf-8", "replace") if text else ""
                 layout.formulas_without_value[match.group(1).decode()] = Formula(f"={formula}")
-    layout.hidden_rows = {int(m.group(1)) for tag in ROW_TAG.finditer(xml)
-                          if ROW_HIDDEN.search(tag.group(0))
-                          for m in [ROW_NUMBER.search(tag.group(0))] if m}
+    layout.value_rows, number = [], 0
+    for row in ROW.finditer(xml):
+        attributes, body = row.group(1), row.group(2)
+        explicit = ROW_NUMBER.search(attributes)
+        number = int(explicit.group(1)) if explicit else number + 1  # r= may be left out
+        if ROW_HIDDEN.search(attributes):
+            layout.hidden_rows.add(number)
+        if body and CELL_CONTENT.search(body):
+            layout.value_rows.append(number)
     for match in MERGE_REF.finditer(xml):
         coord = match.group(1).decode()
         min_col, min_row, max_col, max_row = range_boundaries(coord)
@@ -252,16 +389,29 @@ def _sheet_layout(sheet: Any) -> SheetLayout:
     return layout
 
 
+def _danish_count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_many_rows(name: str, sheet: Worksheet, rows: str) -> IntakeUnusable:
+    return unusable(name, "too-many-rows", sheet=sheet.title, rows=rows,
+                    limit=_danish_count(MAX_ROWS))
+
+
 def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], name: str):
-    declared = sheet.max_row or 0  # from the sheet's dimension tag; may be missing or wrong
-    if declared - header_row > MAX_ROWS:
-        raise unusable(name, "too-many-rows", sheet=sheet.title, rows=str(declared - header_row),
-                       limit=f"{MAX_ROWS:,}".replace(",", "."))
     layout = _sheet_layout(sheet)
+    last = None
+    if layout.value_rows is None:  # no XML to count in: trust the dimension tag
+        count = (sheet.max_row or 0) - header_row
+    else:  # stray formatting below the data is not counted, and not read
+        below = [r for r in layout.value_rows if r > header_row]
+        count, last = len(below), max(below, default=header_row)
+    if count > MAX_ROWS:
+        raise _too_many_rows(name, sheet, _danish_count(count))
     formulas = layout.formulas_without_value
     letters = {c: get_column_letter(c) for c in columns}
-    for r, row in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True),
-                            start=header_row + 1):
+    for r, row in enumerate(sheet.iter_rows(min_row=header_row + 1, max_row=last,
+                                            values_only=True), start=header_row + 1):
         values = {col.field: row[c - 1] if c - 1 < len(row) else None
                   for c, col in columns.items()}
         if formulas:
@@ -270,8 +420,7 @@ def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], na
         if all(_blank(v) for v in values.values()):
             continue
         if r - header_row > MAX_ROWS:
-            raise unusable(name, "too-many-rows", sheet=sheet.title, rows=f"over {MAX_ROWS}",
-                           limit=f"{MAX_ROWS:,}".replace(",", "."))
+            raise _too_many_rows(name, sheet, f"over {_danish_count(MAX_ROWS)}")
         yield RawRow(
             row=r,
             values=values,

@@ -4,6 +4,7 @@ Danish way. Templates only place these values; every wording decision is made he
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
-from ..danish import format_amount, sort_key
+from ..danish import format_amount, format_date, sort_key
 from ..model import Proposal, WorkingGroup
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Item:
     focus_area: str
     committee: str | None
     working_group: WorkingGroup | None = None
+    meeting: dt.date | None = None          # from the committee calendar, when given "today"
+    case_number: str | None = None
 
 
 def slug(text: str, max_length: int = 60) -> str:
@@ -50,18 +53,30 @@ def slug(text: str, max_length: int = 60) -> str:
     return text.strip("-") or "uden-navn"
 
 
-def batch_items(intakes: Iterable[Intake], config: Config) -> list[Item]:
+def batch_items(intakes: Iterable[Intake], config: Config,
+                today: dt.date | None = None) -> list[Item]:
     """Every valid proposal of the batch, ordered by focus area (as configured), working group
-    (Danish alphabetical) and number."""
+    (Danish alphabetical) and number. Given `today`, each gets its meeting and case number
+    from the committee calendar."""
+    from ..meetings import book  # meetings imports this module's neighbours
+
+    intakes = list(intakes)
+    bookings = {}
+    if today is not None:
+        proposals = [p for intake in intakes for p in intake.proposals]
+        bookings = {id(b.proposal): b for b in book(proposals, config, today)}
     items = []
     for intake in intakes:
         group = intake.group
         name = group.name if group else intake.path.stem
         for proposal in intake.proposals:
+            booking = bookings.get(id(proposal))
             items.append(Item(proposal=proposal, group=name, group_slug=slug(name, 30),
                               focus_area=group.focus_area if group else NO_FOCUS_AREA,
                               committee=group.committee if group else None,
-                              working_group=group))
+                              working_group=group,
+                              meeting=booking.meeting.date if booking and booking.meeting else None,
+                              case_number=booking.case_number if booking else None))
     return sorted(items, key=lambda i: (focus_order(i.focus_area, config),
                                         sort_key(i.group), i.proposal.number))
 
@@ -195,14 +210,15 @@ def proposal_fields(item: Item) -> dict[str, Any]:
     }
 
 
-def header_block(config: Config, committee: str | None) -> dict[str, str]:
+def header_block(config: Config, committee: str | None, meeting: dt.date | None = None,
+                 case_number: str | None = None) -> dict[str, str]:
     """The case-paper header: municipality, committee, meeting date, case number, item."""
     return {
         "municipality": config.municipality,
         "administration": config.administration,
         "committee": committee or TO_BE_FILLED,
-        "meeting_date": TO_BE_FILLED,
-        "case_number": BLANK_LINE,
+        "meeting_date": format_date(meeting) if meeting else TO_BE_FILLED,
+        "case_number": case_number or BLANK_LINE,
         "agenda_item": BLANK_LINE,
         "header_text": f"{config.municipality} · {config.administration}",
     }

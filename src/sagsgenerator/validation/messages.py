@@ -65,6 +65,18 @@ MESSAGES: dict[str, str] = {
     # Files that cannot be used at all (exit status 2)
     "file-missing": "Filen findes ikke. Tjek stien og filnavnet.",
     "file-unreadable": "Filen kan ikke læses: {reason}.",
+    "file-not-regular": "Stien peger ikke på en almindelig fil, men fx på en mappe, en pipe "
+                        "eller en enhed. Angiv en Excel-projektmappe (.xlsx).",
+    "file-empty": "Filen er tom (0 byte). Den er måske ikke gemt færdig eller ikke hentet fra "
+                  "OneDrive/SharePoint; gem eller hent den igen.",
+    "file-damaged": "Filen er beskadiget eller ufuldstændig og kan ikke læses. Åbn den i Excel "
+                    "(der tilbyder at reparere den), og gem den igen som 'Excel-projektmappe "
+                    "(*.xlsx)', eller bed om en ny kopi.",
+    "file-unsafe": "Filen er bygget på en måde, som Excel aldrig selv gør ({reason}), og som "
+                   "kan bruges til at overbelaste computeren; den læses derfor ikke. Bed "
+                   "afsenderen gemme den igen i Excel som 'Excel-projektmappe (*.xlsx)'.",
+    "folder-no-workbooks": "Mappen indeholder ingen Excel-projektmapper (.xlsx). Læg "
+                           "arbejdsgruppernes .xlsx-filer i mappen, eller angiv filerne direkte.",
     "file-not-workbook": "Filen er ikke en Excel-projektmappe (.xlsx). Gem den i Excel som "
                          "'Excel-projektmappe (*.xlsx)'.",
     "file-xls": "Filen er i det gamle Excel-format (.xls). Åbn den i Excel og gem den som "
