@@ -166,7 +166,16 @@ def labelled(container, label: str, value: str, style: str | None = None):
     return paragraph
 
 
+def logo(doc: Document) -> None:
+    """The municipality's logo (from the configuration), right-aligned, when there is one."""
+    tag(doc, "{%p if logo %}")
+    paragraph = para(doc, "{{ logo }}")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    tag(doc, "{%p endif %}")
+
+
 def header_block(doc: Document, rows: list[tuple[str, str]]) -> None:
+    logo(doc)
     for label, value in rows:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
@@ -371,6 +380,7 @@ def sagsfremstilling() -> Document:
 
 def idekatalog() -> Document:
     doc = new_document("Idékatalog", margin_cm=2.0)
+    logo(doc)
     for _ in range(6):
         para(doc)
     para(doc, "{{ title }}", "Title")

@@ -89,3 +89,45 @@ def test_bad_configuration_names_key_and_line(runner, tmp_path, text, message):
     assert result.exit_code == 2
     assert result.output.startswith(f"Fejl: {path}")
     assert "Traceback" not in result.output
+
+
+def test_second_municipality_documents_have_its_name_and_logo(runner, koege, make_intake,
+                                                              tmp_path, monkeypatch):
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from sagsgenerator.config_file import load_config
+    from sagsgenerator.documents import MODULES, TEMPLATE_DIR
+    from sagsgenerator.render import engine
+    from sagsgenerator.render.context import batch_items
+    from sagsgenerator.render.fast import PreparedTemplate
+
+    group = {**GROUP, "Udvalg": "Børne- og Ungeudvalget"}
+    rows = [proposal(n, **{"Ansvarligt center": "Sundhedstjenesten",
+                           "Tema": "Sund start på livet"}) for n in (1, 2, 3)]
+    path = make_intake(rows, group=group)
+    out = tmp_path / "ud"
+    result = runner.invoke(cli, ["generer", str(path), "--konfig", str(koege), "--ud", str(out),
+                                 "--dato", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    paper = next(out.glob("sagsfremstilling-*-01-*.docx"))
+    document = Document(paper)
+    assert document.core_properties.author == "Køge Kommune, Sundhedsområdet"
+    assert "Køge Kommune" in document.sections[0].header.paragraphs[0].text
+    with zipfile.ZipFile(paper) as archive:
+        body = archive.read("word/document.xml").decode()
+        logo = next(n for n in archive.namelist() if n.startswith("word/media/"))
+        assert archive.read(logo) == (koege.parent / "logo.png").read_bytes()
+    assert 'descr="Køge Kommunes logo"' in body
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "10. februar 2026" in text and "29.30.00-P20-1-2026" in text
+    # The fast renderer equals docxtpl's with the logo too.
+    config = load_config(koege)
+    _, intakes = __import__("sagsgenerator").validate_paths([path], config)
+    planned = MODULES["sagsfremstilling"].plan(batch_items(intakes, config), config)[0]
+    template = TEMPLATE_DIR / "sagsfremstilling.docx"
+    from test_fast_render import same_content
+    assert same_content(PreparedTemplate(template, "s").render(planned.context, planned.properties),
+                        engine.render(template, planned.context, planned.properties, "s"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import Config
-from ..render.context import Item, group_by, join_danish, proposal_fields, totals
+from ..render.context import logo, Item, group_by, join_danish, proposal_fields, totals
 from ..render.engine import Properties
 from .base import Planned, author
 
@@ -45,6 +45,7 @@ def context(items: list[Item], config: Config) -> dict:
     return {
         "header_text": f"{config.municipality} · {TITLE}",
         "municipality": config.municipality,
+        "logo": logo(config),
         "administration": config.administration,
         "title": TITLE,
         "subtitle": "Forslag til sundhedsindsatser fra arbejdsgrupperne",

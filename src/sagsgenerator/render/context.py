@@ -5,16 +5,19 @@ Danish way. Templates only place these values; every wording decision is made he
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..danish import format_amount, format_date, sort_key
 from ..model import Proposal, WorkingGroup
+from .engine import Image
 
 if TYPE_CHECKING:
     from ..validation.validate import Intake
@@ -216,12 +219,26 @@ def header_block(config: Config, committee: str | None, meeting: dt.date | None 
     return {
         "municipality": config.municipality,
         "administration": config.administration,
+        "logo": logo(config),
         "committee": committee or TO_BE_FILLED,
         "meeting_date": format_date(meeting) if meeting else TO_BE_FILLED,
         "case_number": case_number or BLANK_LINE,
         "agenda_item": BLANK_LINE,
         "header_text": f"{config.municipality} · {config.administration}",
     }
+
+
+@functools.lru_cache(maxsize=8)
+def _logo_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def logo(config: Config) -> Image | str:
+    """The configured logo as a picture for the documents, or '' when there is none."""
+    if config.logo is None:
+        return ""
+    return Image(png=_logo_bytes(config.logo), width_mm=40,
+                 descr=f"{config.municipality}s logo")
 
 
 def join_danish(words: list[str]) -> str:
