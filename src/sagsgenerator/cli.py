@@ -16,7 +16,9 @@ from . import __version__, cli_danish
 from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
-from .documents import KINDS, render_documents
+from .documents import KINDS, render_documents, template_path
+from .output import atomic_write
+from .render.prepare import check_folder, variable_reference
 from .errors import SagsgeneratorError
 from .meetings import DeadlineState, book, follow_ups_due
 from .intake.workbook import annotate, write_blank
@@ -57,6 +59,8 @@ def stops_cleanly(command):
         except KeyboardInterrupt:
             click.echo("Afbrudt.", err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit):
+            raise
         except Exception as exc:
             if os.environ.get("SAGSGENERATOR_FEJLSOEGNING"):
                 raise
@@ -183,23 +187,35 @@ KIND_NAMES = {"sagsfremstilling": "sagsfremstillinger", "idekatalog": "idékatal
 @strict_option
 @click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
               help="Antal processer til store kørsler [standard: én pr. kerne].")
+@click.option("--skabeloner", "template_dir", type=click.Path(path_type=Path, file_okay=False,
+              exists=True), default=None, help="Mappe med kommunens egne skabeloner "
+              "(se 'skabeloner eksporter'); de manglende tages fra de indbyggede.")
 @today_option
 @config_option
 @stops_cleanly
 def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool,
-             strict: bool, workers: int | None, today, config: Config) -> None:
+             strict: bool, workers: int | None, template_dir: Path | None, today,
+             config: Config) -> None:
     """Skriv Word-dokumenterne (sagsfremstillinger, idékatalog, handleplan, opfølgning og
     samlede udvalgssager) ud fra de gyldige forslag.
 
     Rækker med fejl kommer ikke med; de vises her og i en markeret kopi af projektmappen.
     Exitstatus: 0 alt gyldigt, 1 nogle rækker havde fejl, 2 en fil kunne ikke bruges."""
     started = time.perf_counter()
+    if template_dir is not None:
+        problems, _ = check_folder(template_dir, config)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if any(p.error for p in problems):
+            raise UsageError(f"Skabelonerne i '{template_dir}' har fejl (se ovenfor). Ret dem i "
+                             "Word, og tjek dem med 'sagsgenerator skabeloner tjek'.")
     report, intakes = validate_paths(inputs, config, strict=strict)
     print_report(report, summary=False)
     marked = write_annotated(intakes, out_dir)
     with progress_bar("Skriver dokumenter") as advance:
         written = render_documents(intakes, out_dir, kinds or KINDS, config, pdf=pdf,
-                                   workers=workers, progress=advance, today=_today(today))
+                                   template_dir=template_dir, workers=workers,
+                                   progress=advance, today=_today(today))
     if not written:
         click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")
     elif len(written) <= 25:
@@ -317,6 +333,65 @@ def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config) -> N
     sys.exit(report.exit_code)
 
 
+@cli.group("skabeloner")
+def templates() -> None:
+    """Kommunens egne Word-skabeloner: eksportér, tjek og se variablerne."""
+
+
+@templates.command("eksporter")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--overskriv", "overwrite", is_flag=True, help="Overskriv skabeloner, der "
+              "allerede ligger i mappen.")
+@stops_cleanly
+def export_templates(folder: Path, overwrite: bool) -> None:
+    """Kopiér de indbyggede skabeloner til MAPPE, så de kan tilrettes i Word."""
+    existing = [kind for kind in KINDS if (folder / f"{kind}.docx").exists()]
+    if existing and not overwrite:
+        raise UsageError(f"Mappen '{folder}' har allerede skabeloner ({', '.join(existing)}). "
+                         "Brug --overskriv for at erstatte dem.")
+    for kind in KINDS:
+        source = template_path(kind)
+        target = atomic_write(folder / source.name,
+                              lambda tmp, source=source: tmp.write_bytes(source.read_bytes()))
+        click.echo(f"Skrev {target}")
+    click.echo(f"Tilret skabelonerne i Word, tjek dem med 'sagsgenerator skabeloner tjek "
+               f"{folder}', og brug dem med 'sagsgenerator generer ... --skabeloner {folder}'.")
+
+
+@templates.command("tjek")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path, file_okay=False,
+                                                           exists=True))
+@config_option
+@stops_cleanly
+def check_templates(folder: Path, config: Config) -> None:
+    """Tjek tilrettede skabeloner: Jinja-fejl, ukendte variabler og mærker, som Word har
+    delt. Exitstatus 0 uden fejl, 1 med fejl."""
+    problems, missing = check_folder(folder, config)
+    for problem in problems:
+        click.echo(str(problem))
+    for kind in missing:
+        click.echo(f"{folder}: {kind}.docx findes ikke; den indbyggede bruges.")
+    errors = sum(p.error for p in problems)
+    click.echo(f"{len(KINDS) - len(missing)} skabeloner tjekket: {errors} fejl, "
+               f"{len(problems) - errors} advarsler.")
+    sys.exit(1 if errors else 0)
+
+
+@templates.command("variabler")
+@click.option("--ud", "target", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Skriv referencen til en fil (Markdown) i stedet for skærmen.")
+@config_option
+@stops_cleanly
+def template_variables(target: Path | None, config: Config) -> None:
+    """Vis alle variabler, skabelonerne kan bruge, med en dansk forklaring."""
+    text = variable_reference(config)
+    if target is None:
+        click.echo(text)
+    else:
+        atomic_write(target, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+        click.echo(f"Skrev {target}")
+
+
 @cli.command("konfig")
 @config_option
 def show_config(config: Config) -> None:
@@ -347,7 +422,7 @@ def show_config(config: Config) -> None:
         click.echo(f"  {meeting.committee}: {format_date(meeting.date)}")
 
 
-for _command in (cli, *cli.commands.values()):
+for _command in (cli, *cli.commands.values(), *templates.commands.values()):
     _command.options_metavar = "[TILVALG]"
 cli.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
 

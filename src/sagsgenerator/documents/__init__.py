@@ -64,6 +64,12 @@ def _write_in_worker(jobs: list[Job]) -> list[Path]:
     return [_WORKER.write(job) for job in jobs]
 
 
+def template_path(name: str, folder: Path | None = None) -> Path:
+    """The municipality's own template when its folder has one, else the built-in."""
+    own = folder / f"{name}.docx" if folder else None
+    return own if own is not None and own.is_file() else TEMPLATE_DIR / f"{name}.docx"
+
+
 def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = KINDS,
                    config: Config = DEFAULT_CONFIG,
                    template_dir: Path | None = None,
@@ -75,8 +81,7 @@ def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = 
         raise ValueError(f"Ukendt dokumenttype: {', '.join(sorted(unknown))}. "
                          f"Vælg mellem {', '.join(KINDS)}.")
     items = batch_items(intakes, config, today)
-    template_dir = template_dir or TEMPLATE_DIR
-    jobs = [(kind, str(template_dir / f"{planned.template}.docx"), planned,
+    jobs = [(kind, str(template_path(planned.template, template_dir)), planned,
              out_dir / planned.name)
             for kind in KINDS if kind in wanted and items
             for planned in MODULES[kind].plan(items, config)]
