@@ -37,8 +37,8 @@ MESSAGES: dict[str, str] = {
                         "{limit} tegn). Forkort det.",
     "proposal-too-long": "Forslagets tekst fylder ca. {pages} sider; det må højst fylde {limit} "
                          "sider. Forkort teksterne.",
-    "theme-missing": "'Tema' er tom, så forslaget kommer ikke med i opfølgningsoversigten. "
-                     "Vælg et tema fra listen.",
+    "theme-missing": "'Tema' er tom, så forslaget står under »Uden tema« i "
+                     "opfølgningsoversigten. Vælg et tema fra listen.",
     "start-missing-prioritised": "Forslaget er prioriteret, men 'Opstart' er tom. Skriv hvornår "
                                  "indsatsen starter, fx »marts 2026«.",
     "value-invalid": "Værdien '{value}' kan ikke bruges under '{header}'. {help}",
