@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -60,7 +61,13 @@ def format_amount(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
     amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return _format_kroner(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_kroner(amount: Decimal) -> str:
+    # Cached: a batch repeats the same few amounts thousands of times, and Babel's
+    # pattern formatting is the slowest step of building a document's context.
     pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
     return f"{format_decimal(amount, format=pattern, locale=LOCALE)} kr."
 
