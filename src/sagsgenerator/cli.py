@@ -19,7 +19,7 @@ from .danish import format_date
 from .documents import KINDS, render_documents, template_path
 from .output import atomic_write
 from .render.prepare import check_folder, variable_reference
-from .errors import SagsgeneratorError
+from .errors import FolderNotWritable, SagsgeneratorError
 from .meetings import DeadlineState, book, follow_ups_due
 from .intake.workbook import annotate, write_blank
 from .validation.findings import Report
@@ -70,8 +70,10 @@ def stops_cleanly(command):
     return wrapper
 
 
+# readable=False: an unreadable file is reported by the reader on its own line, and the
+# other files of the batch are still checked.
 inputs_argument = click.argument("inputs", nargs=-1, required=True, metavar="FIL|MAPPE...",
-                                 type=click.Path(path_type=Path))
+                                 type=click.Path(path_type=Path, readable=False))
 strict_option = click.option("--streng", "strict", is_flag=True,
                              help="Behandl advarsler som fejl.")
 def config_option(command):
@@ -110,7 +112,10 @@ def cli() -> None:
 @stops_cleanly
 def blank(target: Path, config: Config) -> None:
     """Skriv det tomme indtagsark (Excel) til arbejdsgrupperne."""
-    write_blank(target, config)
+    try:
+        write_blank(target, config)
+    except FolderNotWritable as exc:
+        raise UsageError(f"{exc.danish} Vælg en anden fil med --ud.") from exc
     click.echo(f"Skrev den tomme skabelon: {target}")
 
 
@@ -118,13 +123,16 @@ def annotated_name(intake: Intake) -> str:
     return f"{intake.path.stem}-markeret.xlsx"
 
 
-def write_annotated(intakes: list[Intake], folder: Path) -> list[Path]:
+def write_annotated(intakes: list[Intake], folder: Path, option: str) -> list[Path]:
     """An annotated copy of every workbook that has findings."""
     written = []
     for intake in intakes:
         if intake.report.findings:
-            written.append(annotate(intake.path, intake.report.findings, intake.report,
-                                    folder / annotated_name(intake)))
+            try:
+                written.append(annotate(intake.path, intake.report.findings, intake.report,
+                                        folder / annotated_name(intake)))
+            except FolderNotWritable as exc:
+                raise UsageError(f"{exc.danish} Vælg en anden mappe med {option}.") from exc
     return written
 
 
@@ -154,13 +162,16 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
 
     Exitstatus: 0 gyldigt (advarsler tilladt), 1 fejl i data, 2 en fil kan ikke bruges."""
     report, intakes = validate_paths(inputs, config, strict=strict)
-    marked = [] if no_marks else write_annotated(intakes, mark_dir or DEFAULT_OUT)
+    # The report first: if a marked copy cannot be written, the findings are still shown.
     if as_json:
         click.echo(report.to_json())
     else:
         print_report(report)
-        for path in marked:
-            click.echo(f"Markeret kopi: {path}")
+    if not no_marks:
+        marked = write_annotated(intakes, mark_dir or DEFAULT_OUT, "--marker")
+        if not as_json:
+            for path in marked:
+                click.echo(f"Markeret kopi: {path}")
     sys.exit(report.exit_code)
 
 
@@ -211,7 +222,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
                              "Word, og tjek dem med 'sagsgenerator skabeloner tjek'.")
     report, intakes = validate_paths(inputs, config, strict=strict)
     print_report(report, summary=False)
-    marked = write_annotated(intakes, out_dir)
+    marked = write_annotated(intakes, out_dir, "--ud")
     with progress_bar("Skriver dokumenter") as advance:
         written = render_documents(intakes, out_dir, kinds or KINDS, config, pdf=pdf,
                                    template_dir=template_dir, workers=workers,

@@ -72,6 +72,11 @@ def _format_kroner(amount: Decimal) -> str:
     return f"{format_decimal(amount, format=pattern, locale=LOCALE)} kr."
 
 
+def format_count(n: int) -> str:
+    """'40.000': a whole number with Danish thousands dots."""
+    return f"{n:,}".replace(",", ".")
+
+
 def format_date(d: dt.date) -> str:
     """'14. december 2023'."""
     return _babel_format_date(d, "d. MMMM y", locale=LOCALE)

@@ -27,5 +27,10 @@ class OutputError(SagsgeneratorError):
     """Raised when an output cannot be written (folder not writable, file locked)."""
 
 
+class FolderNotWritable(OutputError):
+    """Raised when an output folder cannot be created or written in (the CLI names the
+    option that chose it)."""
+
+
 class TemplateError(SagsgeneratorError):
     """Raised when a document template cannot be rendered; names template and document kind."""

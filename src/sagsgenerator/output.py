@@ -1,13 +1,34 @@
-"""Writing outputs safely: to a temporary file beside the target, then moved into place."""
+"""Writing outputs safely: to a temporary file beside the target, then moved into place.
+
+An interrupted run leaves no half-written file, and an existing output is replaced only
+when its new version was written in full.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import FolderNotWritable, OutputError
+
+# Why a folder or file cannot be written, in Danish (the system's own text is English).
+REASONS = {
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EEXIST: "der ligger allerede en fil med mappens navn",
+    errno.EISDIR: "der ligger en mappe med filens navn",
+    errno.EACCES: "du har ikke adgang til at skrive der",
+    errno.EPERM: "du har ikke adgang til at skrive der, eller filen er låst",
+    errno.ENOSPC: "disken er fuld",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.ENAMETOOLONG: "stien er for lang",
+}
+
+
+def reason(exc: OSError) -> str:
+    return REASONS.get(exc.errno or 0, f"fejlkode {errno.errorcode.get(exc.errno or 0, '?')}")
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
@@ -17,18 +38,20 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix,
                                         dir=target.parent)
     except OSError as exc:
-        raise OutputError(f"Mappen '{target.parent}' kan ikke skrives i: "
-                          f"{exc.strerror or exc}. Vælg en anden mappe med --ud.") from exc
+        raise FolderNotWritable(f"Mappen '{target.parent}' kan ikke skrives i: "
+                                f"{reason(exc)}.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
         os.replace(tmp, target)
-    except PermissionError as exc:
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise OutputError(f"Filen '{target}' kunne ikke skrives: {reason(exc)}.") from exc
+        # On Windows a file open in Word or Excel cannot be replaced (a permission error);
+        # a folder with the file's name or a locked file fails the same way elsewhere.
         raise OutputError(f"Filen '{target}' kan ikke overskrives; den er måske åben i Word "
                           f"eller Excel. Luk den og prøv igen.") from exc
-    except OSError as exc:
-        raise OutputError(f"Filen '{target}' kunne ikke skrives: {exc.strerror or exc}.") from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target

@@ -81,6 +81,10 @@ def _danish_number(number: str, typed: str, has_unit: bool) -> Decimal:
     return Decimal(f"{digits}.{decimals or 0}")
 
 
+# "50.000-75.000", "50.000 – 75.000 kr.": an interval where one amount is wanted.
+_RANGE = re.compile(r"\d\s*[-\u2013\u2014]\s*\d|\d\s+til\s+\d", re.I)
+
+
 def parse_amount(value: object) -> Decimal | None:
     """Kroner from a number or Danish text ('50.000 kr.', '1,5 mio.', '250 tkr.'); None if blank."""
     if _is_blank(value):
@@ -100,6 +104,8 @@ def parse_amount(value: object) -> Decimal | None:
     negative = text[:1] in "-\u2212"
     match = _AMOUNT.fullmatch(text.lstrip("-\u2212 "))
     if not match:
+        if _RANGE.search(text):
+            raise ParseError("amount-range", value=typed)
         raise ParseError("amount-invalid", value=typed)
     unit = match["unit"]
     multiplier = _MULTIPLIERS[re.sub(r"[.\s]", "", unit.lower())] if unit else 1

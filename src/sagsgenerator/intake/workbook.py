@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -186,10 +186,19 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
     for (sheet_name, ref), cell_findings in by_cell.items():
         if sheet_name not in workbook.sheetnames:
             continue
-        cell = workbook[sheet_name][ref]
+        sheet = workbook[sheet_name]
+        note = ""
+        if isinstance(sheet[ref], MergedCell):
+            # A merged cell cannot hold a comment: split the range in the copy, so that the
+            # empty cell the finding is about can be marked (the value stays top-left).
+            merged = next(r for r in sheet.merged_cells.ranges if ref in r)
+            sheet.unmerge_cells(str(merged))
+            note = f"\n\n(Den flettede celle {merged.coord} er delt op i denne kopi.)"
+        cell = sheet[ref]
         is_error = any(f.severity is Severity.ERROR for f in cell_findings)
         cell.fill = ERROR_FILL if is_error else WARNING_FILL
         text = "\n\n".join(f"{f.severity.capitalize()}: {f.message}" for f in cell_findings)
+        text += note
         comment = Comment(text, "sagsgenerator")
         comment.width, comment.height = 320, min(60 + 15 * len(text) // 40, 400)
         cell.comment = comment

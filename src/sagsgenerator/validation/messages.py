@@ -10,6 +10,8 @@ MESSAGES: dict[str, str] = {
     "amount-ambiguous": "Beløbet '{value}' kan læses på flere måder. Skriv fx 50.000 eller 1,5 mio.",
     "amount-invalid": "'{value}' er ikke et beløb. Skriv et beløb i kroner, fx 50.000 eller "
                       "1,5 mio. (0, hvis der ingen er).",
+    "amount-range": "'{value}' er et interval. Skriv ét beløb, fx det forventede beløb, og "
+                    "forklar spændet i teksten.",
     "amount-negative": "Beløbet '{value}' er negativt. Skriv et beløb på 0 kr. eller mere.",
     "period-invalid": "'{value}' er ikke en dato eller måned. Skriv fx »marts 2026«, »2026-03« "
                       "eller »1.3.2026«.",

@@ -16,7 +16,7 @@ import datetime as dt
 from pydantic_core import PydanticCustomError
 
 from ..config import Config
-from ..danish import Period, clean_text
+from ..danish import Period, clean_text, format_count
 from ..intake.formula import Formula
 from ..intake.parse import ParseError, find_period, parse_amount, parse_period, parse_whole_number
 from ..model import Column, FollowUp, Proposal
@@ -156,7 +156,8 @@ def check_proposal(proposal: Proposal, config: Config) -> Iterator[tuple[str, st
         yield "advarsel", "follow_up", "followup-undated", {"value": proposal.follow_up.text}
     if len(proposal.summary) > config.max_summary_chars:
         yield "advarsel", "summary", "summary-too-long", {
-            "length": str(len(proposal.summary)), "limit": f"{config.max_summary_chars:,}".replace(",", ".")}
+            "length": format_count(len(proposal.summary)),
+            "limit": format_count(config.max_summary_chars)}
     pages = estimated_pages(proposal, config)
     if pages > config.max_pages:
         yield "advarsel", "summary", "proposal-too-long", {"pages": str(pages),

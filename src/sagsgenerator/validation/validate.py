@@ -179,17 +179,27 @@ def validate_file(path: Path, config: Config = DEFAULT_CONFIG, strict: bool = Fa
     return validate_raw(read_intake(path, name), config, strict)
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the .xlsx files inside folders (sorted; Excel's ~$ lock files
-    skipped). A missing path is kept, so that it is reported."""
+# Inside a folder these are read: workbooks, and what a working group may have handed in
+# by mistake (an old .xls, a LibreOffice .ods, a .csv), so that it is reported, not skipped.
+HAND_IN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Files as given, and the hand-ins inside folders (sorted; Excel's ~$ lock files
+    skipped); and the folders that hold no workbook at all. A missing path is kept, so
+    that it is reported."""
     result: list[Path] = []
+    empty: list[Path] = []
     for path in paths:
         if path.is_dir():
-            result += sorted(p for p in path.rglob("*") if p.is_file()
-                             and p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and p.suffix.lower() in HAND_IN_SUFFIXES and not p.name.startswith("~$"))
+            if not any(p.suffix.lower() in (".xlsx", ".xlsm") for p in found):
+                empty.append(path)
+            result += found
         else:
             result.append(path)
-    return result
+    return result, empty
 
 
 def _validate_one(path: Path, config: Config, strict: bool) -> Intake | Finding:
@@ -205,8 +215,12 @@ def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
     workbooks are read by `workers` processes (default: one per core)."""
     report = Report(strict=strict)
     intakes: list[Intake] = []
-    files = expand_paths(paths)
-    workers = min(workers or os.cpu_count() or 1, len(files))
+    files, empty_folders = expand_paths(paths)
+    for folder in empty_folders:
+        report.files.append(str(folder))
+        report.unusable.append(Finding(code="folder-no-workbooks", severity=Severity.ERROR,
+                                       location=Location(file=str(folder))))
+    workers = min(workers or os.cpu_count() or 1, max(len(files), 1))
     if workers > 1 and len(files) >= PARALLEL_FROM:
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_validate_one, files, itertools.repeat(config),
