@@ -468,9 +468,10 @@ def test_broken_template_names_template_and_kind(example, tmp_path):
         render_documents(example[0], tmp_path / "ud", kinds=["idekatalog"],
                          template_dir=templates)
     assert "idekatalog.docx" in error.value.danish and "til idekatalog" in error.value.danish
-    with pytest.raises(TemplateError, match="findes ikke"):
-        render_documents(example[0], tmp_path / "ud", kinds=["handleplan"],
-                         template_dir=templates)
+    # A kind the folder has no template for uses the built-in one.
+    written = render_documents(example[0], tmp_path / "ud", kinds=["handleplan"],
+                               template_dir=templates)
+    assert [p.name for p in written] == ["handleplan.docx", "handleplan.xlsx"]
 
 
 def test_bundled_templates_exist():
