@@ -403,6 +403,24 @@ def template_variables(target: Path | None, config: Config) -> None:
         click.echo(f"Skrev {target}")
 
 
+@cli.command("web")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
+              help="Porten, serveren lytter på.")
+@click.option("--vaert", "host", default="127.0.0.1", show_default=True,
+              help="Adressen, serveren lytter på. Kun denne computer kan bruge siden, medmindre "
+                   "du vælger en anden adresse (fx 0.0.0.0); så kan andre på netværket uploade "
+                   "filer og hente dokumenterne, og der vises en advarsel.")
+@click.option("--ikke-aabn", "no_browser", is_flag=True, help="Åbn ikke browseren.")
+@config_option
+@stops_cleanly
+def web(port: int, host: str, no_browser: bool, config: Config) -> None:
+    """Start den lokale webside: upload projektmapper, se fejl og advarsler, og dan
+    dokumenterne."""
+    from .web import serve  # fastapi and uvicorn are loaded only for this command
+
+    serve(host, port, not no_browser, config)
+
+
 @cli.command("konfig")
 @config_option
 def show_config(config: Config) -> None:
