@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
+pytest.importorskip("fastapi.testclient")  # needs httpx2 (or httpx)
 from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import proposal  # noqa: E402
