@@ -6,8 +6,8 @@ import contextlib
 import datetime as dt
 import functools
 import os
-import time
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -17,11 +17,11 @@ from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
 from .documents import KINDS, render_documents, template_path
+from .errors import FolderNotWritable, SagsgeneratorError
+from .intake.workbook import annotate, write_blank
+from .meetings import DeadlineState, book, follow_ups_due
 from .output import atomic_write
 from .render.prepare import check_folder, variable_reference
-from .errors import FolderNotWritable, SagsgeneratorError
-from .meetings import DeadlineState, book, follow_ups_due
-from .intake.workbook import annotate, write_blank
 from .validation.findings import Report
 from .validation.validate import Intake, validate_paths
 
@@ -76,6 +76,8 @@ inputs_argument = click.argument("inputs", nargs=-1, required=True, metavar="FIL
                                  type=click.Path(path_type=Path, readable=False))
 strict_option = click.option("--streng", "strict", is_flag=True,
                              help="Behandl advarsler som fejl.")
+
+
 def config_option(command):
     """--konfig FIL, else sagsgenerator.toml in the working folder, else the built-in default;
     the command receives `config: Config`."""
