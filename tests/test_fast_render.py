@@ -97,3 +97,16 @@ def test_picture_is_in_the_fast_output(items):
         assert any(n.startswith("word/media/") and n.endswith(".png") for n in archive.namelist())
         document = archive.read("word/document.xml").decode()
     assert 'descr="' in document
+
+
+def test_docxtpl_escape_sequences_in_user_text_stay_as_typed(tmp_path):
+    from docx import Document
+
+    from conftest import write_intake
+    from sagsgenerator.documents import render_documents
+    typed = "a {_{ b }_} c {_% d %_} e & <f> {{ g }}"
+    path = write_intake(tmp_path / "x.xlsx", [proposal(1, Titel=typed), proposal(2), proposal(3)])
+    _, intakes = validate_paths([path])
+    (paper, *_) = render_documents(intakes, tmp_path / "ud", kinds=["sagsfremstilling"],
+                                   workers=1)
+    assert typed in [p.text for p in Document(paper).paragraphs]

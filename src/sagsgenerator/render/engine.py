@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from jinja2 import TemplateError as JinjaTemplateError
 
 from ..errors import TemplateError
@@ -64,14 +66,31 @@ class _DescribedImage(InlineImage):
                 '<w:t xml:space="preserve">' % inline.xml)
 
 
-def _bind_images(value: Any, tpl: DocxTemplate) -> Any:
-    """A copy of the context with every Image bound to this template."""
+# docxtpl turns "{_{", "}_}", "{_%" and "%_}" in its output into "{{", "}}", "{%" and "%}"
+# (its way to print template syntax). In user text they must stay as typed: the underscore
+# goes out as a character reference, which that replacement does not see.
+DOCXTPL_ESCAPES = re.compile(r"\{_[{%]|[}%]_\}")
+
+
+def protect(text: str) -> str | Markup:
+    """User text as data: escaped here when it holds one of docxtpl's escape sequences."""
+    if not DOCXTPL_ESCAPES.search(text):
+        return text  # Jinja's autoescape does the rest
+    return Markup(DOCXTPL_ESCAPES.sub(lambda m: m.group(0).replace("_", "&#95;"),
+                                      str(escape(text))))
+
+
+def bind(value: Any, tpl: Any) -> Any:
+    """A copy of the context with every Image bound to this template and user text
+    protected from docxtpl's post-processing."""
     if isinstance(value, Image):
         return _DescribedImage(tpl, value)
+    if isinstance(value, str):
+        return protect(value)
     if isinstance(value, dict):
-        return {k: _bind_images(v, tpl) for k, v in value.items()}
+        return {k: bind(v, tpl) for k, v in value.items()}
     if isinstance(value, list):
-        return [_bind_images(v, tpl) for v in value]
+        return [bind(v, tpl) for v in value]
     return value
 
 
@@ -82,7 +101,7 @@ def render(template: Path, context: dict[str, Any], properties: Properties, kind
     try:
         tpl = DocxTemplate(str(template))
         # autoescape: user text is data; &, <, > are escaped and {{ }} typed by a user stays text.
-        tpl.render(_bind_images(context, tpl), jinja_env=Environment(autoescape=True))
+        tpl.render(bind(context, tpl), jinja_env=Environment(autoescape=True))
     except JinjaTemplateError as exc:
         near = " ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
         where = f" nær »{near[:120]}«" if near else ""

@@ -169,7 +169,7 @@ class PreparedTemplate:
         """The .docx bytes of one document."""
         images = _Images(set(self.used_rids), set(self.used_media))
         fake = _Tpl(_Part(images))
-        context = _bind(context, fake)
+        context = engine.bind(context, fake)
         tpl = self.tpl
         try:
             body_xml = _post(tpl, self.body.render(context))
@@ -251,17 +251,6 @@ class PreparedTemplate:
         names[at:at] = new
         return write_zip([_Entry.of(name, replaced[name]) if name in replaced
                           else self.packed[name] for name in names])
-
-
-def _bind(value: Any, tpl: Any) -> Any:
-    """engine's image binding, against the stand-in template."""
-    if isinstance(value, Image):
-        return engine._DescribedImage(tpl, value)
-    if isinstance(value, dict):
-        return {k: _bind(v, tpl) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_bind(v, tpl) for v in value]
-    return value
 
 
 # The zip container, written as zipfile writes it (same headers, same deflate), so that
