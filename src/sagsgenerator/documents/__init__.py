@@ -81,11 +81,25 @@ def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = 
         raise ValueError(f"Ukendt dokumenttype: {', '.join(sorted(unknown))}. "
                          f"Vælg mellem {', '.join(KINDS)}.")
     items = batch_items(intakes, config, today)
-    jobs = [(kind, str(template_path(planned.template, template_dir)), planned,
-             out_dir / planned.name)
-            for kind in KINDS if kind in wanted and items
-            for planned in MODULES[kind].plan(items, config)]
+    jobs: list[Job] = []
+    names: set[str] = set()
+    for kind in (k for k in KINDS if k in wanted and items):
+        for planned in MODULES[kind].plan(items, config):
+            name = _unique(planned.name, names)
+            jobs.append((kind, str(template_path(planned.template, template_dir)), planned,
+                         out_dir / name))
     return jobs, items
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """The file name, or with -2, -3 ... when two documents would get the same name (two
+    groups whose names give the same slug): no document may overwrite another."""
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{stem}-{n}{dot}{suffix}", n + 1
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def render_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = KINDS,

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..config import Config
+from ..intake.workbook import set_text
 from ..render.chart import resources_chart
 from ..render.context import Item, group_by, priority_order, proposal_fields, totals
 from ..render.engine import FIXED_TIME, Image, Properties, fixed_zip
@@ -95,7 +96,8 @@ def workbook_bytes(items: list[Item], config: Config) -> bytes:
                       p.follow_up.text if p.follow_up else None, p.financing,
                       p.cost_start, p.cost_yearly, p.status]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value)
+                cell = sheet.cell(row=row, column=column)
+                set_text(cell, value)  # user text is never a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             for column in (12, 13):
                 sheet.cell(row=row, column=column).number_format = AMOUNT_FORMAT

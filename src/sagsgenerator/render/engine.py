@@ -67,17 +67,17 @@ class _DescribedImage(InlineImage):
 
 
 # docxtpl turns "{_{", "}_}", "{_%" and "%_}" in its output into "{{", "}}", "{%" and "%}"
-# (its way to print template syntax). In user text they must stay as typed: the underscore
-# goes out as a character reference, which that replacement does not see.
-DOCXTPL_ESCAPES = re.compile(r"\{_[{%]|[}%]_\}")
+# (its way to print template syntax). In user text they must stay as typed: every underscore
+# next to a brace or percent sign goes out as a character reference, which that
+# replacement does not see (all of them, as the sequences may overlap: "{_{_%").
+DOCXTPL_ESCAPES = re.compile(r"[{}%]_|_[{}%]")
 
 
 def protect(text: str) -> str | Markup:
     """User text as data: escaped here when it holds one of docxtpl's escape sequences."""
     if not DOCXTPL_ESCAPES.search(text):
         return text  # Jinja's autoescape does the rest
-    return Markup(DOCXTPL_ESCAPES.sub(lambda m: m.group(0).replace("_", "&#95;"),
-                                      str(escape(text))))
+    return Markup(str(escape(text)).replace("_", "&#95;"))
 
 
 def bind(value: Any, tpl: Any) -> Any:

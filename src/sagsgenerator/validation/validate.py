@@ -256,7 +256,8 @@ def _batch_rules(intakes: list[Intake]) -> Iterator[tuple[Intake, Finding]]:
         for proposal in list(intake.proposals):
             key = (group.name.casefold(), " ".join(proposal.title.split()).casefold())
             first = seen.setdefault(key, (intake, proposal))
-            if first[1] is not proposal:
+            # Within one workbook a repeated title is the workbook rule's warning.
+            if first[0] is not intake:
                 yield intake, _batch_finding(intake, proposal, "title", "proposal-duplicate",
                                              Severity.ERROR, first, group=group.name)
                 continue
