@@ -55,6 +55,14 @@ def proposal(nr: int = 1, **changes: Any) -> dict[str, Any]:
     return row
 
 
+def write_raw(cell, value: Any) -> None:
+    """A value as a working group's Excel stores it: text stays text (not a formula), and
+    Excel's own escapes such as '_x0001_' are kept as written, to test how they are read."""
+    cell.value = value
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+
+
 def write_intake(path: Path, rows: list[dict[str, Any]], group: dict[str, Any] | None = None) -> Path:
     """Fill the blank workbook by header text only, as another tool would."""
     workbook = blank_workbook()
@@ -66,7 +74,7 @@ def write_intake(path: Path, rows: list[dict[str, Any]], group: dict[str, Any] |
     headers = {cell.value: cell.column for cell in sheet[1]}
     for r, row in enumerate(rows, start=2):
         for header, value in row.items():
-            set_text(sheet.cell(row=r, column=headers[header]), value)
+            write_raw(sheet.cell(row=r, column=headers[header]), value)
     workbook.save(path)
     return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -31,8 +32,16 @@ NUMBER_FORMATS = {"amount": '#,##0 "kr."', "number": "0", "period": "mmmm yyyy",
                   "date": "dd-mm-yyyy"}
 
 
+# Excel reads "_xHHHH_" in a cell's text as an escaped character; openpyxl writes text as
+# it is, so a literal "_x0041_" typed by a user must go out as "_x005F_x0041_".
+EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def set_text(cell: Cell, value: Any) -> None:
-    """Write a value that is never read as a formula (OWASP CSV/formula injection)."""
+    """Write a value that is never read as a formula (OWASP CSV/formula injection) and whose
+    text Excel shows as written."""
+    if isinstance(value, str):
+        value = EXCEL_ESCAPE.sub(r"_x005F_\1", value)
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
