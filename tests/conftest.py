@@ -69,7 +69,7 @@ def write_intake(path: Path, rows: list[dict[str, Any]], group: dict[str, Any] |
     sheet = workbook[GROUP_SHEET]
     labels = {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1)}
     for label, value in (GROUP if group is None else group).items():
-        set_text(sheet.cell(row=labels[label], column=2), value)
+        write_raw(sheet.cell(row=labels[label], column=2), value)
     sheet = workbook[PROPOSAL_SHEET]
     headers = {cell.value: cell.column for cell in sheet[1]}
     for r, row in enumerate(rows, start=2):
