@@ -34,14 +34,14 @@ NUMBER_FORMATS = {"amount": '#,##0 "kr."', "number": "0", "period": "mmmm yyyy",
 
 # Excel reads "_xHHHH_" in a cell's text as an escaped character; openpyxl writes text as
 # it is, so a literal "_x0041_" typed by a user must go out as "_x005F_x0041_".
-EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # a lookahead: escapes may overlap
 
 
 def set_text(cell: Cell, value: Any) -> None:
     """Write a value that is never read as a formula (OWASP CSV/formula injection) and whose
     text Excel shows as written."""
     if isinstance(value, str):
-        value = EXCEL_ESCAPE.sub(r"_x005F_\1", value)
+        value = EXCEL_ESCAPE.sub("_x005F_", value)
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
