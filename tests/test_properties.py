@@ -540,3 +540,13 @@ def test_steering_workbook_escapes_literal_excel_escapes(tmp_path):
         xml = "".join(archive.read(n).decode() for n in archive.namelist()
                       if n.endswith(".xml"))
     assert s.excel_text(typed) in xml
+
+
+@pytest.mark.parametrize("typed", ["Kode _x0041_x0042_ slut", "_x005F_x0041_", "_x0041_"])
+def test_workbook_output_keeps_overlapping_excel_escapes(tmp_path, typed):
+    """set_text escaped '_xHHHH_' with a pattern that consumed the '_' starting the next
+    one: '_x0041_x0042_' went out as '_x005F_x0041_x0042_', which Excel reads '_x0041B'."""
+    intakes, written = _render_one(tmp_path, ["handleplan"], Titel=s.excel_text(typed))
+    assert intakes[0].proposals[0].title == typed  # read as typed
+    (book,) = [p for p in written if p.suffix == ".xlsx"]
+    assert excel_shows(openpyxl.load_workbook(book).active["E2"].value) == typed
