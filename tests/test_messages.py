@@ -6,7 +6,7 @@ import re
 import string
 from pathlib import Path
 
-from sagsgenerator.validation.messages import MESSAGES
+from sagsgenerator.messages import MESSAGES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "sagsgenerator"
 CODE_USES = re.compile(r"""(?:(?<![.\w])fail|ParseError|unusable\([^,]+,)\(?\s*["']([a-z0-9-]+)["']|"""

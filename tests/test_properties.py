@@ -56,7 +56,7 @@ from sagsgenerator.documents import udvalgssag
 from sagsgenerator.intake.workbook import blank_workbook
 from sagsgenerator.model import GROUP_SHEET, PROPOSAL_SHEET
 from sagsgenerator.render.context import batch_items
-from sagsgenerator.validation.findings import Severity
+from sagsgenerator.findings import Severity
 from sagsgenerator.validation.validate import validate_paths
 
 import strategies as s

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sagsgenerator.validation.findings import Severity
+from sagsgenerator.findings import Severity
 from sagsgenerator.validation.validate import validate_file
 
 from conftest import GROUP, proposal

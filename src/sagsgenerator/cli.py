@@ -22,8 +22,9 @@ from .intake.workbook import annotate, write_blank
 from .meetings import DeadlineState, book, follow_ups_due
 from .output import atomic_write
 from .render.prepare import check_folder, variable_reference
-from .validation.findings import Report
-from .validation.validate import Intake, validate_paths
+from .findings import Report
+from .model import Intake
+from .validation.validate import validate_paths
 
 DEFAULT_OUT = Path("output")
 cli_danish.install()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import difflib
 import datetime as dt
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -129,3 +131,28 @@ def clean_text(value: str) -> tuple[str, list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     removed = list(dict.fromkeys(f"U+{ord(c):04X}" for c in _XML_ILLEGAL.findall(text)))
     return _XML_ILLEGAL.sub("", text).strip(), removed
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def match_choice(value: str, choices: Sequence[str]) -> str | None:
+    """The configured choice a typed value means (case and blanks ignored), or None."""
+    wanted = _squash(value)
+    return next((c for c in choices if _squash(c) == wanted), None)
+
+
+# Words that say nothing about which choice was meant ("Center for Ældre" -> "Ældre ...").
+FILLER_WORDS = {"center", "centret", "centeret", "for", "og", "i", "staben", "stab", "afdeling"}
+
+
+def suggestion(value: str, candidates: Sequence[str]) -> str:
+    """' Mente du 'X'?' for the nearest candidate, or '' when nothing is near."""
+    lowered = {_squash(c): c for c in candidates}
+    near = difflib.get_close_matches(_squash(value), list(lowered), n=1, cutoff=0.6)
+    if not near:
+        words = set(_squash(value).split()) - FILLER_WORDS
+        sharing = [key for key in lowered if words & set(key.split())]
+        near = sharing if len(sharing) == 1 else []
+    return f" Mente du '{lowered[near[0]]}'?" if near else ""

@@ -10,6 +10,7 @@ and how wide the column is. The blank workbook, the reader and the validator all
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .danish import Period
+from .findings import Report
 
 Kind = Literal["text", "longtext", "lines", "number", "amount", "period", "followup", "date", "email"]
 
@@ -212,3 +214,14 @@ PROPOSAL_SHEET = "Forslag"
 GROUP_SHEET = "Arbejdsgruppe"
 GUIDE_SHEET = "Vejledning"
 LISTS_SHEET = "Lister"
+
+
+@dataclass
+class Intake:
+    """One validated workbook: its working group, its valid proposals and its report."""
+
+    path: Path
+    name: str
+    group: WorkingGroup | None
+    proposals: list[Proposal]
+    report: Report

@@ -19,7 +19,7 @@ from ..output import atomic_write
 from ..render.context import batch_items
 from ..render.fast import PreparedTemplate
 from ..render.office import convert_to_pdf
-from ..validation.validate import Intake
+from ..model import Intake
 from . import handleplan, idekatalog, opfoelgning, sagsfremstilling, udvalgssag
 from .base import Planned
 

@@ -28,8 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import IntakeUnusable
 from .formula import Formula
 from ..model import GROUP_COLUMNS, GROUP_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, Column
-from ..validation.findings import Finding, Location, Severity
-from ..validation.rules import suggestion
+from ..findings import Finding, Location, Severity
+from ..danish import suggestion
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3

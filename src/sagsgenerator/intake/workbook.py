@@ -20,7 +20,7 @@ from ..config import DEFAULT_CONFIG, Config
 from ..model import (GROUP_COLUMNS, GROUP_SHEET, GUIDE_SHEET, LISTS_SHEET, PROPOSAL_COLUMNS,
                      PROPOSAL_SHEET, Column)
 from ..output import atomic_write
-from ..validation.findings import Finding, Report, Severity
+from ..findings import Finding, Report, Severity
 
 DATA_ROWS = 300
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")

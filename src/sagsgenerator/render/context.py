@@ -20,7 +20,7 @@ from ..model import Proposal, WorkingGroup
 from .engine import Image
 
 if TYPE_CHECKING:
-    from ..validation.validate import Intake
+    from ..model import Intake
 
 # Placeholders until the meeting calendar (a later issue) fills them in.
 TO_BE_FILLED = "Udfyldes af sekretariatet"

@@ -56,7 +56,7 @@ class Problem:
 def _sample_intake(config: Config):
     """Two valid proposals of one working group, built through the model, as a batch."""
     from ..validation.validate import Intake, validate_model
-    from ..validation.findings import Report
+    from ..findings import Report
 
     group, _ = validate_model(WorkingGroup, {
         "name": "Eksempelgruppe", "focus_area": config.focus_areas[0], "coordinator": "Tovholder",

@@ -16,7 +16,7 @@ import datetime as dt
 from pydantic_core import PydanticCustomError
 
 from ..config import Config
-from ..danish import Period, clean_text, format_count
+from ..danish import Period, clean_text, format_count, match_choice, suggestion
 from ..intake.formula import Formula
 from ..intake.parse import ParseError, find_period, parse_amount, parse_period, parse_whole_number
 from ..model import Column, FollowUp, Proposal
@@ -26,31 +26,6 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 def fail(code: str, **params: Any) -> PydanticCustomError:
     return PydanticCustomError(code, code, {k: str(v) for k, v in params.items()})
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def match_choice(value: str, choices: Sequence[str]) -> str | None:
-    """The configured choice a typed value means (case and blanks ignored), or None."""
-    wanted = _squash(value)
-    return next((c for c in choices if _squash(c) == wanted), None)
-
-
-# Words that say nothing about which choice was meant ("Center for Ældre" -> "Ældre ...").
-FILLER_WORDS = {"center", "centret", "centeret", "for", "og", "i", "staben", "stab", "afdeling"}
-
-
-def suggestion(value: str, candidates: Sequence[str]) -> str:
-    """' Mente du 'X'?' for the nearest candidate, or '' when nothing is near."""
-    lowered = {_squash(c): c for c in candidates}
-    near = difflib.get_close_matches(_squash(value), list(lowered), n=1, cutoff=0.6)
-    if not near:
-        words = set(_squash(value).split()) - FILLER_WORDS
-        sharing = [key for key in lowered if words & set(key.split())]
-        near = sharing if len(sharing) == 1 else []
-    return f" Mente du '{lowered[near[0]]}'?" if near else ""
 
 
 def _text(value: Any, context: dict) -> str | None:

@@ -6,7 +6,6 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,25 +16,14 @@ from ..danish import clean_text
 from ..errors import IntakeUnusable
 from ..intake.parse import ParseError, parse_whole_number
 from ..intake.reader import RawIntake, RawRow, read_intake
-from ..model import COLUMNS_BY_FIELD, Proposal, RowSource, WorkingGroup
-from .findings import Finding, Location, Report, Severity
-from .messages import MESSAGES
+from ..model import COLUMNS_BY_FIELD, Intake, Proposal, RowSource, WorkingGroup
+from ..findings import Finding, Location, Report, Severity
+from ..messages import MESSAGES
 from .rules import check_proposal
 
 
 # Below this many workbooks, starting worker processes costs more than it saves.
 PARALLEL_FROM = 8
-
-
-@dataclass
-class Intake:
-    """One validated workbook: its working group, its valid proposals and its report."""
-
-    path: Path
-    name: str
-    group: WorkingGroup | None
-    proposals: list[Proposal]
-    report: Report
 
 
 def _severity(code_severity: str, strict: bool) -> Severity:

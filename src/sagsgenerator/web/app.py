@@ -44,7 +44,7 @@ from ..errors import IntakeUnusable, SagsgeneratorError
 from ..intake.reader import check_file, unusable
 from ..intake.workbook import annotate, write_blank
 from ..render.office import convert_to_pdf, find_soffice
-from ..validation.findings import Finding
+from ..findings import Finding
 from ..validation.validate import validate_paths
 from . import preview
 from .findings_view import SORT_KEYS, finding_row, sort_rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..validation.findings import Finding, Severity
+from ..findings import Finding, Severity
 
 SORT_KEYS = ("fil", "alvor", "celle", "kolonne")
 # A sentence ends at ". ", "? " or "! " before a capital; quoted values are never split.
@@ -46,7 +46,7 @@ class FindingRow:
 
 def split_message(message: str) -> tuple[str, str]:
     """('what is wrong', 'what to write'): the first sentence, and the rest. Messages are
-    written that way (validation/messages.py); one without a second sentence keeps it all."""
+    written that way (messages.py); one without a second sentence keeps it all."""
     for match in SENTENCE_END.finditer(message):
         before = message[: match.start()]
         if before.count("'") % 2 == 0 and before.count("»") == before.count("«"):

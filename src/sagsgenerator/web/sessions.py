@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..validation.findings import Report
-from ..validation.validate import Intake
+from ..findings import Report
+from ..model import Intake
 
 ROOT_PREFIX = "sagsgenerator-web-"
 MARKER = ".sagsgenerator-web"          # only folders holding this file are ever swept
