@@ -22,8 +22,11 @@ class Location(BaseModel, frozen=True):
     sheet: str | None = None
     cell: str | None = None
     hidden_row: bool = False
+    place: str | None = None         # outside workbooks: "afsnit 12 »…«" of a Word template
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.file}, {self.place}"
         if self.sheet is None:
             return self.file
         place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
