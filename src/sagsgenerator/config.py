@@ -48,6 +48,8 @@ class Config(BaseModel, frozen=True):
     meetings: tuple[Meeting, ...] = ()
     deadlines: Deadlines = Deadlines()
     origins: dict[str, str] = Field(default_factory=dict, exclude=True)
+    # Other names for a value of a closed list (`[lister.aliaser]`): alias -> the value.
+    aliases: dict[str, str] = Field(default_factory=dict)
     centres: tuple[str, ...]
     committees: tuple[str, ...]
     themes: tuple[Theme, ...]

@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -137,10 +137,25 @@ def _squash(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def match_choice(value: str, choices: Sequence[str]) -> str | None:
-    """The configured choice a typed value means (case and blanks ignored), or None."""
-    wanted = _squash(value)
-    return next((c for c in choices if _squash(c) == wanted), None)
+# "Center for Dagtilbud og Skoler" is the official name of the choice "Dagtilbud og Skoler".
+_CENTRE_PREFIX = re.compile(r"^(?:center|centret|centeret)\s+for\s+")
+
+
+def _choice_key(text: str) -> str:
+    return "".join(_CENTRE_PREFIX.sub("", _squash(text)).split())
+
+
+def match_choice(value: str, choices: Sequence[str],
+                 aliases: Mapping[str, str] | None = None) -> str | None:
+    """The configured choice a typed value means, or None. Case, blanks and a leading
+    "Center for"/"Centret for"/"Centeret for" do not matter; an alias (configured as
+    `[lister.aliaser]`) means its choice."""
+    wanted = _choice_key(value)
+    chosen = next((c for c in choices if _choice_key(c) == wanted), None)
+    if chosen is None and aliases:
+        meant = next((v for k, v in aliases.items() if _choice_key(k) == wanted), None)
+        chosen = next((c for c in choices if meant is not None and _choice_key(c) == _choice_key(meant)), None)
+    return chosen
 
 
 # Words that say nothing about which choice was meant ("Center for Ældre" -> "Ældre ...").

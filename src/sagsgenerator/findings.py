@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from .messages import MESSAGES
+from .messages import CODES, MESSAGES
 
 
 class Severity(StrEnum):
@@ -42,6 +43,13 @@ class Finding(BaseModel, frozen=True):
     location: Location
     params: dict[str, str] = {}
     row: int | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _registered(cls, code: str) -> str:
+        if code not in CODES:
+            raise ValueError(f"finding code {code!r} has no message in messages.py")
+        return code
 
     @property
     def message(self) -> str:
@@ -78,6 +86,14 @@ class Report(BaseModel):
         if self.unusable:
             return 2
         return 1 if self.errors else 0
+
+    def add(self, findings: "Iterable[Finding]") -> bool:
+        """Admit findings into the report: the one place strict mode turns warnings into
+        errors. True when any of them is an error."""
+        admitted = [f.model_copy(update={"severity": Severity.ERROR})
+                    if self.strict and f.severity is Severity.WARNING else f for f in findings]
+        self.findings += admitted
+        return any(f.severity is Severity.ERROR for f in admitted)
 
     def extend(self, other: "Report") -> None:
         self.files += other.files

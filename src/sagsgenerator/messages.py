@@ -43,7 +43,6 @@ MESSAGES: dict[str, str] = {
                      "opfølgningsoversigten. Vælg et tema fra listen.",
     "start-missing-prioritised": "Forslaget er prioriteret, men 'Opstart' er tom. Skriv hvornår "
                                  "indsatsen starter, fx »marts 2026«.",
-    "value-invalid": "Værdien '{value}' kan ikke bruges under '{header}'. {help}",
     # Workbook
     "number-duplicate": "Nr. {value} er brugt flere gange (også i {other}). Giv hvert forslag "
                         "sit eget nummer.",
@@ -100,3 +99,6 @@ MESSAGES: dict[str, str] = {
     "too-many-rows": "Arket 'Forslag' har {rows} rækker; der læses højst {limit}. Tjek at det "
                      "er den rigtige fil.",
 }
+
+# The code registry: a Finding can only be made with one of these (findings.py checks).
+CODES: frozenset[str] = frozenset(MESSAGES)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import datetime as dt
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from .danish import Period
 from .findings import Report
@@ -33,19 +33,6 @@ def column(header: str, help: str, *, kind: Kind = "text", choices: str | None =
         return Field(alias=header, description=help, json_schema_extra=extra)
     return Field(default=default, alias=header, description=help, json_schema_extra=extra)
 
-
-
-def _convert(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
-    """Parse a cell as its column says; the rules live in validation/rules.py."""
-    context = info.context
-    column = COLUMNS_BY_FIELD[model].get(info.field_name or "")
-    if context is None or column is None:
-        return value
-    from .validation.rules import convert_cell  # noqa: PLC0415 (rules import this module)
-
-    context["field"] = column.field
-    context["merged"] = context.get("merged_cells", {}).get(column.field, "")
-    return convert_cell(column, value, context["config"], info.data, context)
 
 
 class FollowUp(BaseModel, frozen=True):
@@ -86,11 +73,6 @@ class WorkingGroup(BaseModel):
                             choices="committees", width=40, example="Social- og Sundhedsudvalget")
     date: dt.date | None = column("Dato", "Dato for udfyldelsen (frivillig).", kind="date",
                                   required=False, width=40, example="15-01-2026")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _cell(cls, value: Any, info: ValidationInfo) -> Any:
-        return _convert(cls, value, info)
 
 
 class Proposal(BaseModel):
@@ -159,11 +141,6 @@ class Proposal(BaseModel):
                                required=False, width=24)
     status: str = column("Status", "Forslagets status. Tom betyder »Forslag«.", choices="statuses",
                          required=False, width=14, default="Forslag")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _cell(cls, value: Any, info: ValidationInfo) -> Any:
-        return _convert(cls, value, info)
 
     # Not columns: filled in by the reader.
     source: RowSource | None = Field(default=None, exclude=True)

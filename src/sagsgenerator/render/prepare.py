@@ -53,39 +53,10 @@ class Problem:
 
 # --- What the documents provide ------------------------------------------------------------
 
-def _sample_intake(config: Config):
-    """Two valid proposals of one working group, built through the model, as a batch."""
-    from ..validation.validate import Intake, validate_model
-    from ..findings import Report
-
-    group, _ = validate_model(WorkingGroup, {
-        "name": "Eksempelgruppe", "focus_area": config.focus_areas[0], "coordinator": "Tovholder",
-        "committee": config.committees[0], "date": dt.date(2026, 1, 1)}, config)
-    proposals = []
-    for number in (1, 2):
-        values = {c.field: c.example or "Tekst" for c in PROPOSAL_COLUMNS}
-        values.update(number=number, title=f"Eksempel {number}", kind=config.proposal_kinds[0],
-                      package=config.prevention_packages[0], theme=config.theme_names[0],
-                      centre=config.centres[0], financing=config.financing_types[0],
-                      status=config.statuses[0], indicators="Indikator", start="marts 2026",
-                      follow_up="april 2027", cost_start=Decimal(1000), cost_yearly=Decimal(0),
-                      priority=number)
-        proposal, found = validate_model(Proposal, values, config)
-        assert proposal is not None, found
-        proposal.source = RowSource(file="eksempel.xlsx", sheet="Forslag", row=number + 1)
-        proposal.group = group
-        proposals.append(proposal)
-    return Intake(path=Path("eksempel.xlsx"), name="eksempel.xlsx", group=group,
-                  proposals=proposals, report=Report())
-
-
 def sample_contexts(config: Config = DEFAULT_CONFIG) -> dict[str, dict[str, Any]]:
-    """A real context of every document kind, for a sample batch."""
-    from ..documents import KINDS, MODULES
-    from .context import batch_items
+    from ..documents.samples import sample_contexts as contexts  # until check.py takes them
 
-    items = batch_items([_sample_intake(config)], config, today=None)
-    return {kind: MODULES[kind].plan(items, config)[0].context for kind in KINDS}
+    return contexts(config)
 
 
 def shape(value: Any) -> Any:

@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..config import DEFAULT_CONFIG, Config
 from ..danish import clean_text
@@ -18,72 +18,48 @@ from ..intake.parse import ParseError, parse_whole_number
 from ..intake.reader import RawIntake, RawRow, read_intake
 from ..model import COLUMNS_BY_FIELD, Intake, Proposal, RowSource, WorkingGroup
 from ..findings import Finding, Location, Report, Severity
-from ..messages import MESSAGES
-from .rules import check_proposal
+from .cells import Place, convert
+from .rules import check_row
 
 
 # Below this many workbooks, starting worker processes costs more than it saves.
 PARALLEL_FROM = 8
 
 
-def _severity(code_severity: str, strict: bool) -> Severity:
-    return Severity.ERROR if strict or code_severity == "fejl" else Severity.WARNING
+def validate_values(model: type[BaseModel], values: dict[str, Any], config: Config,
+                    place: Place) -> tuple[Any, list[Finding]]:
+    """One row (or the group sheet): the model (None when a cell or rule has an error) and
+    every finding, each at its cell."""
+    typed, findings = convert(model, values, config, place)
+    if model is Proposal:
+        findings += check_row(typed, config, place)
+    if place.failed or any(f.severity is Severity.ERROR for f in findings):
+        return None, findings
+    return model.model_construct(**typed), findings
 
 
-def validate_model(model: type[BaseModel], values: dict[str, Any], config: Config,
-                   merged: dict[str, str] | None = None) -> tuple[Any, list[tuple]]:
-    """Validate one row (or the group sheet): the model or None, and (severity, field, code,
-    params) for every finding."""
-    columns = COLUMNS_BY_FIELD[model]
-    context = {"config": config, "warnings": [], "merged_cells": {
-        f: f" (cellen er en del af den flettede celle {rng})" for f, rng in (merged or {}).items()}}
-    data = {name: values.get(name) for name in columns}
-    found: list[tuple] = []
-    try:
-        instance = model.model_validate(data, context=context)
-    except ValidationError as exc:
-        instance = None
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else ""
-            name = next((c.field for c in columns.values() if c.header == name), name)
-            code = error["type"] if error["type"] in MESSAGES else "value-invalid"
-            params = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
-            if code == "value-invalid":
-                params = {"value": str(values.get(name, "")), "help": columns[name].help}
-            found.append(("fejl", name, code, params))
-    found += [("advarsel", name, code, params) for name, code, params in context["warnings"]]
-    return instance, found
-
-
-def _finding(raw: RawIntake, sheet: str | None, cells: dict[str, str], hidden: bool,
-             row: int | None, severity: Severity, name: str, code: str,
-             params: dict[str, str], model: type[BaseModel]) -> Finding:
-    column = COLUMNS_BY_FIELD[model].get(name)
-    params = {"header": column.header if column else "", "help": column.help if column else "",
-              "merged": "", **params}
-    return Finding(code=code, severity=severity, row=row, params=params,
-                   location=Location(file=raw.name, sheet=sheet, cell=cells.get(name),
-                                     hidden_row=hidden))
-
-
-def _workbook_rules(raw: RawIntake, config: Config) -> Iterator[tuple[RawRow, str, str, str, dict]]:
-    """Rules across rows: unique numbers, titles and priorities."""
+def _workbook_rules(raw: RawIntake) -> Iterator[tuple[int, Finding]]:
+    """Rules across rows: unique numbers, titles and priorities (row, finding)."""
     seen: dict[str, dict[Any, RawRow]] = {"number": {}, "title": {}, "priority": {}}
+    codes = {"number": "number-duplicate", "title": "title-duplicate",
+             "priority": "priority-duplicate"}
     for row in raw.rows:
+        place = _row_place(raw, row)
         for name in seen:
             key = _comparable(name, row.values.get(name))
             if key is None:
                 continue
-            first = seen[name].get(key)
-            if first is None:
-                seen[name][key] = row
+            first = seen[name].setdefault(key, row)
+            if first is row:
                 continue
-            severity = "advarsel" if name == "title" else "fejl"
-            code = {"number": "number-duplicate", "title": "title-duplicate",
-                    "priority": "priority-duplicate"}[name]
             value = row.values[name] if name == "title" else key
-            yield row, severity, name, code, {"value": str(value).strip(),
-                                              "other": f"{raw.sheet}!{first.cells[name]}"}
+            severity = Severity.WARNING if name == "title" else Severity.ERROR
+            yield row.row, place.finding(name, codes[name], severity, value=str(value).strip(),
+                                         other=f"{raw.sheet}!{first.cells[name]}")
+
+
+def _row_place(raw: RawIntake, row: RawRow) -> Place:
+    return Place(Proposal, raw.name, raw.sheet, row.cells, row.row, row.hidden, row.merged)
 
 
 def _comparable(name: str, value: Any) -> Any:
@@ -101,58 +77,42 @@ def _comparable(name: str, value: Any) -> Any:
 def validate_raw(raw: RawIntake, config: Config = DEFAULT_CONFIG, strict: bool = False) -> Intake:
     """Validate what was read from one workbook."""
     report = Report(files=[raw.name], strict=strict, rows_read=len(raw.rows))
-    findings = list(raw.findings)
-    if strict:
-        findings = [f.model_copy(update={"severity": Severity.ERROR}) for f in findings]
+    report.add(raw.findings)
 
     group = None
     if raw.group_values is not None:
-        group, found = validate_model(WorkingGroup, raw.group_values, config)
-        for severity, name, code, params in found:
-            findings.append(_finding(raw, raw.group_sheet, raw.group_cells, False, None,
-                                     _severity(severity, strict), name, code, params,
-                                     WorkingGroup))
-        if any(f[0] == "fejl" for f in found):
+        place = Place(WorkingGroup, raw.name, raw.group_sheet, raw.group_cells)
+        group, found = validate_values(WorkingGroup, raw.group_values, config, place)
+        if report.add(found):
             group = None
 
     per_row: dict[int, list[Finding]] = {}
-    for row, severity, name, code, params in _workbook_rules(raw, config):
-        per_row.setdefault(row.row, []).append(
-            _finding(raw, raw.sheet, row.cells, row.hidden, row.row,
-                     _severity(severity, strict), name, code, params, Proposal))
+    for row, finding in _workbook_rules(raw):
+        per_row.setdefault(row, []).append(finding)
 
     proposals: list[Proposal] = []
     for row in raw.rows:
-        proposal, found = validate_model(Proposal, row.values, config, row.merged)
+        proposal, found = validate_values(Proposal, row.values, config, _row_place(raw, row))
+        found = sorted(per_row.get(row.row, []) + found, key=_column_order)
+        if report.add(found):
+            proposal = None
         if proposal is not None:
-            found += list(check_proposal(proposal, config))
-        row_findings = per_row.get(row.row, []) + [
-            _finding(raw, raw.sheet, row.cells, row.hidden, row.row,
-                     _severity(severity, strict), name, code, params, Proposal)
-            for severity, name, code, params in found]
-        row_findings.sort(key=lambda f: _column_order(f))
-        findings += row_findings
-        if proposal is not None and not any(f.severity is Severity.ERROR for f in row_findings):
             proposal.source = RowSource(file=raw.name, sheet=raw.sheet, row=row.row,
                                         cells=row.cells, hidden=row.hidden)
             proposal.group = group
             proposals.append(proposal)
 
     count = len(raw.rows)
+    sheet = Location(file=raw.name, sheet=raw.sheet)
     if count == 0:
-        findings.append(Finding(code="no-proposals", severity=Severity.ERROR,
-                                location=Location(file=raw.name, sheet=raw.sheet)))
+        report.add([Finding(code="no-proposals", severity=Severity.ERROR, location=sheet)])
     elif not config.min_proposals <= count <= config.max_proposals:
-        findings.append(Finding(code="proposal-count", severity=_severity("advarsel", strict),
-                                location=Location(file=raw.name, sheet=raw.sheet),
-                                params={"count": str(count), "low": str(config.min_proposals),
-                                        "high": str(config.max_proposals)}))
-    report.findings = findings
+        report.add([Finding(code="proposal-count", severity=Severity.WARNING, location=sheet,
+                            params={"count": str(count), "low": str(config.min_proposals),
+                                    "high": str(config.max_proposals)})])
     report.rows_valid = len(proposals)
     return Intake(path=raw.path, name=raw.name, group=group, proposals=proposals,
                   report=report)
-
-
 
 
 def _column_order(finding: Finding) -> int:
@@ -222,8 +182,7 @@ def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
         else:
             intakes.append(result)
     for intake, finding in list(_batch_rules(intakes)):
-        intake.report.findings.append(finding)
-        if finding.severity is Severity.ERROR:
+        if intake.report.add([finding]):
             intake.proposals = [p for p in intake.proposals if p.source.row != finding.row]
             intake.report.rows_valid = len(intake.proposals)
     for intake in intakes:
@@ -255,7 +214,7 @@ def _batch_rules(intakes: list[Intake]) -> Iterator[tuple[Intake, Finding]]:
             if first[0] is not intake:
                 yield intake, _batch_finding(
                     intake, proposal, "priority", "priority-conflict",
-                    Severity.ERROR if intake.report.strict else Severity.WARNING, first,
+                    Severity.WARNING, first,
                     value=str(proposal.priority), title=first[1].title,
                     group=first[0].group.name if first[0].group else "",
                     focus_area=group.focus_area)
