@@ -502,7 +502,7 @@ def build_corpus(folder: Path, write: bool = True) -> list[Case]:
         lambda p: book(p, edit=lambda sheet: sheet.merge_cells("L2:L3")),
         argv=["valider", str(path)], exit=1, lines=[
             f"{path}, Forslag!{merged[0]}: {merged[1]}: {merged[2]}", summary(3, 2, errors=1),
-            "Markeret kopi: output/flettet-markeret-markeret.xlsx"],
+            "Markeret kopi: output/flettet-markeret.xlsx"],
         )
 
     def hide(sheet: Any) -> None:

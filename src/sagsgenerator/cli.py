@@ -16,15 +16,14 @@ from . import __version__, cli_danish
 from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
-from .documents import KINDS, render_documents, template_path
-from .errors import FolderNotWritable, SagsgeneratorError
+from .batch import run_batch, validate_batch, write_marks
+from .documents import KIND_INFO, KINDS, template_path
+from .errors import FolderNotWritable, SagsgeneratorError, TemplatesInvalid
 from .intake.workbook import annotate, write_blank
 from .meetings import DeadlineState, book, follow_ups_due
 from .output import atomic_write
 from .render.prepare import check_folder, variable_reference
 from .findings import Report
-from .model import Intake
-from .validation.validate import validate_paths
 
 DEFAULT_OUT = Path("output")
 cli_danish.install()
@@ -122,21 +121,17 @@ def blank(target: Path, config: Config) -> None:
     click.echo(f"Skrev den tomme skabelon: {target}")
 
 
-def annotated_name(intake: Intake) -> str:
-    return f"{intake.path.stem}-markeret.xlsx"
-
-
-def write_annotated(intakes: list[Intake], folder: Path, option: str) -> list[Path]:
-    """An annotated copy of every workbook that has findings."""
-    written = []
-    for intake in intakes:
-        if intake.report.findings:
-            try:
-                written.append(annotate(intake.path, intake.report.findings, intake.report,
-                                        folder / annotated_name(intake)))
-            except FolderNotWritable as exc:
-                raise UsageError(f"{exc.danish} Vælg en anden mappe med {option}.") from exc
-    return written
+@contextlib.contextmanager
+def option_named(option: str):
+    """A folder that cannot be written in is named with the option that chose it."""
+    try:
+        yield
+    except FolderNotWritable as exc:
+        raise UsageError(f"{exc.danish} Vælg en anden mappe med {option}.") from exc
+    except TemplatesInvalid as exc:
+        for finding in exc.findings:
+            click.echo(str(finding), err=True)
+        raise UsageError(exc.danish) from exc
 
 
 def print_report(report: Report, summary: bool = True) -> None:
@@ -164,18 +159,19 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
     """Tjek et eller flere indtagsark (filer eller mapper) og vis fejl og advarsler.
 
     Exitstatus: 0 gyldigt (advarsler tilladt), 1 fejl i data, 2 en fil kan ikke bruges."""
-    report, intakes = validate_paths(inputs, config, strict=strict)
+    result = validate_batch(inputs, config=config, strict=strict)
     # The report first: if a marked copy cannot be written, the findings are still shown.
     if as_json:
-        click.echo(report.to_json())
+        click.echo(result.report.to_json())
     else:
-        print_report(report)
+        print_report(result.report)
     if not no_marks:
-        marked = write_annotated(intakes, mark_dir or DEFAULT_OUT, "--marker")
+        with option_named("--marker"):
+            marked = write_marks(result, mark_dir or DEFAULT_OUT)
         if not as_json:
             for path in marked:
                 click.echo(f"Markeret kopi: {path}")
-    sys.exit(report.exit_code)
+    sys.exit(result.exit_code)
 
 
 def today_option(command):
@@ -185,11 +181,6 @@ def today_option(command):
 
 def _today(value) -> dt.date:
     return value.date() if value else dt.date.today()
-
-
-KIND_NAMES = {"sagsfremstilling": "sagsfremstillinger", "idekatalog": "idékatalog",
-              "handleplan": "handleplan", "opfoelgning": "opfølgningsoversigt",
-              "udvalgssag": "samlede udvalgssager"}
 
 
 @cli.command("generer")
@@ -215,39 +206,30 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
 
     Rækker med fejl kommer ikke med; de vises her og i en markeret kopi af projektmappen.
     Exitstatus: 0 alt gyldigt, 1 nogle rækker havde fejl, 2 en fil kunne ikke bruges."""
-    started = time.perf_counter()
-    if template_dir is not None:
-        problems, _ = check_folder(template_dir, config)
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        if any(p.error for p in problems):
-            raise UsageError(f"Skabelonerne i '{template_dir}' har fejl (se ovenfor). Ret dem i "
-                             "Word, og tjek dem med 'sagsgenerator skabeloner tjek'.")
-    report, intakes = validate_paths(inputs, config, strict=strict)
-    print_report(report, summary=False)
-    marked = write_annotated(intakes, out_dir, "--ud")
-    with progress_bar("Skriver dokumenter") as advance:
-        written = render_documents(intakes, out_dir, kinds or KINDS, config, pdf=pdf,
-                                   template_dir=template_dir, workers=workers,
-                                   progress=advance, today=_today(today))
+    kinds = kinds or KINDS
+    with progress_bar("Skriver dokumenter") as advance, option_named("--ud"):
+        result = run_batch(inputs, out_dir, config=config, kinds=kinds, today=_today(today),
+                           template_dir=template_dir, pdf=pdf, strict=strict, workers=workers,
+                           progress=advance, before_render=lambda r: print_report(r.report, False))
+    written = [w.path for w in result.documents]
     if not written:
         click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")
     elif len(written) <= 25:
         for path in written:
             click.echo(f"Skrev {path}")
     else:
-        for kind in kinds or KINDS:
-            count = sum(1 for p in written if p.suffix == ".docx" and p.name.startswith(kind))
-            click.echo(f"Skrev {count} {KIND_NAMES[kind]} i {out_dir}")
+        for kind in kinds:
+            count = sum(1 for w in result.documents if w.kind == kind and w.path.suffix == ".docx")
+            click.echo(f"Skrev {count} {KIND_INFO[kind].counted} i {out_dir}")
         if pdf:
             click.echo(f"Skrev {sum(p.suffix == '.pdf' for p in written)} PDF-filer i {out_dir}")
-    for path in marked:
+    for path in result.annotated.values():
         click.echo(f"Markeret kopi: {path}")
-    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-    files = len(report.files)
-    click.echo(f"{files} {'fil' if files == 1 else 'filer'} læst; {report.summary()}; "
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    files = len(result.report.files)
+    click.echo(f"{files} {'fil' if files == 1 else 'filer'} læst; {result.report.summary()}; "
                f"{len(written)} filer skrevet på {seconds} s")
-    sys.exit(report.exit_code)
+    sys.exit(result.exit_code)
 
 
 @contextlib.contextmanager
@@ -289,7 +271,8 @@ def calendar(inputs: tuple[Path, ...], today, config: Config) -> None:
     """Vis hvilket udvalgsmøde hvert forslag skal på, fristerne før mødet, og hvilke
     frister der er overskredet eller tæt på."""
     day = _today(today)
-    report, intakes = validate_paths(inputs, config)
+    result = validate_batch(inputs, config=config)
+    report, intakes = result.report, result.intakes
     bookings = book([p for i in intakes for p in i.proposals], config, day)
     click.echo(f"Udvalgskalender pr. {format_date(day)}")
     for committee in dict.fromkeys(b.committee for b in bookings):
@@ -330,7 +313,8 @@ def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config) -> N
     """Vis indsatser, hvis opfølgning er overskredet eller falder inden for de næste
     måneder, ordnet efter ansvarligt center."""
     day = _today(today)
-    report, intakes = validate_paths(inputs, config)
+    result = validate_batch(inputs, config=config)
+    report, intakes = result.report, result.intakes
     due = follow_ups_due([p for i in intakes for p in i.proposals], day, months)
     click.echo(f"Opfølgning pr. {format_date(day)}: overskredne og de næste {months} måneder")
     for centre in dict.fromkeys(d.proposal.centre for d in due):

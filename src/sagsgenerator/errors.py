@@ -34,3 +34,16 @@ class FolderNotWritable(OutputError):
 
 class TemplateError(SagsgeneratorError):
     """Raised when a document template cannot be rendered; names template and document kind."""
+
+
+class TemplatesInvalid(SagsgeneratorError):
+    """Raised before a run when the municipality's own templates have errors; `findings`
+    says which, with their paragraphs."""
+
+    def __init__(self, danish: str, findings: list | None = None):
+        super().__init__(danish)
+        self.findings = list(findings or [])
+
+
+class InputWouldBeOverwritten(OutputError):
+    """Raised when an output of the run would replace one of its inputs."""

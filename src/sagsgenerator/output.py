@@ -6,13 +6,14 @@ when its new version was written in full.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import FolderNotWritable, OutputError
+from .errors import FolderNotWritable, InputWouldBeOverwritten, OutputError
 
 # Why a folder or file cannot be written, in Danish (the system's own text is English).
 REASONS = {
@@ -32,7 +33,9 @@ def reason(exc: OSError) -> str:
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call write(tmp) and move tmp onto target; on failure the old target is untouched."""
+    """Call write(tmp) and move tmp onto target; on failure the old target is untouched.
+    Never replaces an input of the run in progress (guard_inputs)."""
+    refuse_input(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix,
@@ -55,3 +58,32 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+# Inputs of the run in progress: atomic_write refuses to replace them (see guard_inputs).
+_PROTECTED: set[Path] = set()
+
+
+@contextlib.contextmanager
+def guard_inputs(paths: Iterable[Path]) -> Iterator[None]:
+    """While the block runs, no output may replace one of `paths` (the run's inputs)."""
+    added = {_resolved(p) for p in paths} - _PROTECTED
+    _PROTECTED.update(added)
+    try:
+        yield
+    finally:
+        _PROTECTED.difference_update(added)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def refuse_input(target: Path) -> None:
+    if _PROTECTED and _resolved(target) in _PROTECTED:
+        raise InputWouldBeOverwritten(
+            f"'{target}' er en af de filer, der læses, og bliver ikke overskrevet. Vælg en "
+            "anden mappe til det, der skrives (--ud eller --marker).")

@@ -1,6 +1,10 @@
 """The documents sagsgenerator writes from the valid proposals of a batch.
 
-    render_documents(intakes, Path("output"))  # every kind, .docx (+ handleplan.xlsx)
+    write_documents(intakes, Path("output"))  # every kind as (kind, path), + handleplan.xlsx
+
+`KIND_INFO` is the registry of kinds: name, Danish labels, and extra outputs. The built-in
+templates are package data (`sagsgenerator.templates`, mapped from the project's top-level
+`templates/` folder when the package is built), found with importlib.resources.
 
 Every template is prepared once per run (render/fast.py); a large batch is spread over the
 machine's cores, each worker preparing the templates once.
@@ -9,13 +13,18 @@ machine's cores, each worker preparing the templates once.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import NamedTuple
 
 from ..config import DEFAULT_CONFIG, Config
 from ..output import atomic_write
+from ..processes import worker_init
 from ..render.context import batch_items
 from ..render.fast import PreparedTemplate
 from ..render.office import convert_to_pdf
@@ -23,20 +32,58 @@ from ..model import Intake
 from . import handleplan, idekatalog, opfoelgning, sagsfremstilling, udvalgssag
 from .base import Planned
 
-KINDS = ("sagsfremstilling", "idekatalog", "handleplan", "opfoelgning", "udvalgssag")
-MODULES = {
-    "sagsfremstilling": sagsfremstilling,
-    "idekatalog": idekatalog,
-    "handleplan": handleplan,
-    "opfoelgning": opfoelgning,
-    "udvalgssag": udvalgssag,
-}
-# templates/docx in the project folder (src/sagsgenerator/documents -> project root).
-TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "docx"
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """A document kind: its module (plan), and what a user reads about it."""
+
+    name: str
+    module: ModuleType
+    label: str                      # "Sagsfremstillinger" (a heading on the web page)
+    counted: str                    # "sagsfremstillinger" ("Skrev 9 sagsfremstillinger i ...")
+    description: str
+    extra: tuple[str, ...] = ()     # further files written with it
+
+
+KIND_INFO: dict[str, KindInfo] = {k.name: k for k in (
+    KindInfo("sagsfremstilling", sagsfremstilling, "Sagsfremstillinger", "sagsfremstillinger",
+             "én pr. gyldigt forslag, til udvalget"),
+    KindInfo("idekatalog", idekatalog, "Idékatalog", "idékatalog",
+             "alle forslag samlet, ordnet efter fokusområde"),
+    KindInfo("handleplan", handleplan, "Handleplan", "handleplan",
+             "oversigt med ressourcer og diagram (Word og Excel)", (handleplan.WORKBOOK_NAME,)),
+    KindInfo("opfoelgning", opfoelgning, "Opfølgningsoversigt", "opfølgningsoversigt",
+             "hvornår hver indsats skal følges op"),
+    KindInfo("udvalgssag", udvalgssag, "Samlet udvalgssag", "samlede udvalgssager",
+             "én pr. udvalg med de prioriterede forslag"),
+)}
+KINDS = tuple(KIND_INFO)
+MODULES = {name: info.module for name, info in KIND_INFO.items()}
+
+
+def _built_in_templates() -> Path:
+    """The built-in templates: package data of an installed package (wheel or editable);
+    in a source tree run without installing (PYTHONPATH=src), the project's own folder."""
+    try:
+        folder = importlib.resources.files("sagsgenerator.templates") / "docx"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[3] / "templates" / "docx"
+    return Path(str(folder))
+
+
+TEMPLATE_DIR = _built_in_templates()
+
+
+class Written(NamedTuple):
+    """A file written by a run, and the document kind it belongs to."""
+
+    kind: str
+    path: Path
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_FROM = 60
 
-__all__ = ["KINDS", "TEMPLATE_DIR", "render_documents"]
+__all__ = ["KINDS", "KIND_INFO", "TEMPLATE_DIR", "Written", "render_documents", "write_documents"]
 
 Job = tuple[str, str, Planned, Path]          # kind, template path, planned, target
 
@@ -107,36 +154,52 @@ def render_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] 
                      template_dir: Path | None = None, workers: int | None = None,
                      progress: Callable[[int, int], None] | None = None,
                      today: dt.date | None = None) -> list[Path]:
-    """Render the chosen kinds from the valid proposals; the paths written, in order.
+    """The paths `write_documents` wrote, in order."""
+    return [w.path for w in write_documents(intakes, out_dir, kinds, config, pdf, template_dir,
+                                            workers, progress, today)]
+
+
+def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = KINDS,
+                    config: Config = DEFAULT_CONFIG, pdf: bool = False,
+                    template_dir: Path | None = None, workers: int | None = None,
+                    progress: Callable[[int, int], None] | None = None,
+                    today: dt.date | None = None) -> list[Written]:
+    """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
+    in order.
 
     Nothing is written when the batch has no valid proposal. `workers` processes share a
     large batch (default: one per core); `progress(n, total)` is called as n more of the
-    total documents are written. With pdf=True every .docx is also converted to PDF by one LibreOffice process."""
+    total documents are written. With pdf=True every .docx is also converted to PDF by one
+    LibreOffice process."""
     kinds = list(kinds)
     jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today)
     if not jobs:
         return []
     workers = workers or os.cpu_count() or 1
-    written: list[Path] = []
+    paths: list[Path] = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         size = max(8, len(jobs) // (workers * 8))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            for paths in pool.map(_write_in_worker, chunks):
-                written += paths
+        with ProcessPoolExecutor(workers, initializer=worker_init) as pool:
+            for chunk in pool.map(_write_in_worker, chunks):
+                paths += chunk
                 if progress:
-                    progress(len(paths), len(jobs))
+                    progress(len(chunk), len(jobs))
     else:
         renderer = _Renderer()
         for job in jobs:
-            written.append(renderer.write(job))
+            paths.append(renderer.write(job))
             if progress:
                 progress(1, len(jobs))
+    written = [Written(job[0], path) for job, path in zip(jobs, paths)]
     if "handleplan" in kinds:
         data = handleplan.workbook_bytes(items, config)
-        at = max((i for i, j in enumerate(jobs) if j[0] == "handleplan"), default=len(jobs) - 1)
-        written.insert(at + 1, atomic_write(out_dir / handleplan.WORKBOOK_NAME,
-                                            lambda tmp: tmp.write_bytes(data)))
+        at = max((i for i, w in enumerate(written) if w.kind == "handleplan"),
+                 default=len(written) - 1)
+        written.insert(at + 1, Written("handleplan", atomic_write(
+            out_dir / handleplan.WORKBOOK_NAME, lambda tmp: tmp.write_bytes(data))))
     if pdf:
-        written += convert_to_pdf([p for p in written if p.suffix == ".docx"], out_dir)
+        kind_of = {w.path: w.kind for w in written}
+        docx = [w.path for w in written if w.path.suffix == ".docx"]
+        written += [Written(kind_of[d], p) for d, p in zip(docx, convert_to_pdf(docx, out_dir))]
     return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from ..danish import clean_text
 from ..errors import IntakeUnusable
 from ..intake.parse import ParseError, parse_whole_number
 from ..intake.reader import RawIntake, RawRow, read_intake
+from ..processes import worker_init
 from ..model import COLUMNS_BY_FIELD, Intake, Proposal, RowSource, WorkingGroup
 from ..findings import Finding, Location, Report, Severity
 from .cells import Place, convert
@@ -132,16 +133,20 @@ def validate_file(path: Path, config: Config = DEFAULT_CONFIG, strict: bool = Fa
 HAND_IN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 
 
-def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Files as given, and the hand-ins inside folders (sorted; Excel's ~$ lock files
-    skipped); and the folders that hold no workbook at all. A missing path is kept, so
-    that it is reported."""
+def expand_paths(paths: Iterable[Path], skip: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
+    """Files as given, and the hand-ins inside folders (sorted); and the folders that hold no
+    workbook at all. Inside a folder, Excel's ~$ lock files, the run's own output folders
+    (`skip`) and the tool's marked copies are passed over. A missing path is kept, so that
+    it is reported."""
+    skipped = [_resolved(p) for p in skip]
     result: list[Path] = []
     empty: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file()
-                           and p.suffix.lower() in HAND_IN_SUFFIXES and not p.name.startswith("~$"))
+                           and p.suffix.lower() in HAND_IN_SUFFIXES and not p.name.startswith("~$")
+                           and not p.stem.endswith("-markeret")
+                           and not _inside(_resolved(p), skipped))
             if not any(p.suffix.lower() in (".xlsx", ".xlsm") for p in found):
                 empty.append(path)
             result += found
@@ -150,34 +155,49 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return result, empty
 
 
-def _validate_one(path: Path, config: Config, strict: bool) -> Intake | Finding:
+def _resolved(path: Path) -> Path:
     try:
-        return validate_file(path, config, strict)
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(path == f or f in path.parents for f in folders)
+
+
+def _validate_one(path: Path, config: Config, strict: bool, name: str | None) -> Intake | Finding:
+    try:
+        return validate_file(path, config, strict, name)
     except IntakeUnusable as exc:
         return exc.finding
 
 
 def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
-                   strict: bool = False, workers: int | None = None) -> tuple[Report, list[Intake]]:
+                   strict: bool = False, workers: int | None = None,
+                   names: Mapping[Path, str] | None = None,
+                   skip: Iterable[Path] = ()) -> tuple[Report, list[Intake]]:
     """Validate every workbook given (files and folders): one combined report. Many
-    workbooks are read by `workers` processes (default: one per core)."""
+    workbooks are read by `workers` processes (default: one per core). `names` gives the
+    name a finding shows for a file (default: the path as given)."""
     report = Report(strict=strict)
     intakes: list[Intake] = []
-    files, empty_folders = expand_paths(paths)
+    files, empty_folders = expand_paths(paths, skip)
+    shown = [names.get(path) if names else None for path in files]
     for folder in empty_folders:
         report.files.append(str(folder))
         report.unusable.append(Finding(code="folder-no-workbooks", severity=Severity.ERROR,
                                        location=Location(file=str(folder))))
     workers = min(workers or os.cpu_count() or 1, max(len(files), 1))
     if workers > 1 and len(files) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=worker_init) as pool:
             results = list(pool.map(_validate_one, files, itertools.repeat(config),
-                                    itertools.repeat(strict), chunksize=4))
+                                    itertools.repeat(strict), shown, chunksize=4))
     else:
-        results = [_validate_one(path, config, strict) for path in files]
-    for path, result in zip(files, results):
+        results = [_validate_one(path, config, strict, name) for path, name in zip(files, shown)]
+    for path, name, result in zip(files, shown, results):
         if isinstance(result, Finding):
-            report.files.append(str(path))
+            report.files.append(name or str(path))
             report.unusable.append(result)
         else:
             intakes.append(result)
