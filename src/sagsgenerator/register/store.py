@@ -519,15 +519,16 @@ def _check_file(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Run the missing migrations in order, each in its own transaction."""
-    while True:
+    """Run the missing migrations in order, each in its own transaction. An up-to-date
+    register takes no write lock, so it opens while another run writes."""
+    while conn.execute("PRAGMA user_version").fetchone()[0] < LATEST:
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Read under the write lock: another process may have migrated meanwhile.
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version >= LATEST:
                 conn.execute("COMMIT")
-                return
+                break
             MIGRATIONS[version](conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
