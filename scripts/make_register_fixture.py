@@ -9,7 +9,6 @@ versions, one withdrawn), case numbers 2026-001..003 (003 the committee case).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 import sys

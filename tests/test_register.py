@@ -21,8 +21,9 @@ from sagsgenerator.config import DEFAULT_CONFIG
 from sagsgenerator.danish import Period
 from sagsgenerator.model import PROPOSAL_COLUMNS, FollowUp, Proposal, RowSource, WorkingGroup
 from sagsgenerator.register import (CaseNumberPatternError, ChangeKind, Light, ProposalKey,
-                                    Register, RegisterBusy, RegisterUnusable, RegisterValueError,
-                                    format_case_number, format_change_lines, parse_pattern)
+                                    Register, RegisterBusy, RegisterError, RegisterUnusable,
+                                    RegisterValueError, UnknownProposal, format_case_number,
+                                    format_change_lines, parse_pattern)
 from sagsgenerator.register.export import data_of
 
 PERIOD = "2026-2029"
@@ -378,6 +379,7 @@ def test_busy_register_gives_danish_message(db: Path) -> None:
     barrier.wait()
     time.sleep(1.0)  # the holder has begun its round
     with Register.open(db, busy_timeout=0.2) as reg:
+        assert reg.entries() == []  # reading works meanwhile, and sees nothing uncommitted
         with pytest.raises(RegisterBusy) as caught:
             with reg.round(today=D(2026, 2, 1), period=PERIOD) as rnd:
                 rnd.record(make(1))
@@ -540,3 +542,27 @@ def test_backup_is_a_complete_standalone_copy(reg: Register, tmp_path: Path) -> 
         assert copy.entries() == reg.entries()
         assert data_of(copy) == data_of(reg)
         assert copy.integrity() == "ok"
+
+
+def test_export_and_backup_errors_are_danish(reg: Register, tmp_path: Path) -> None:
+    with pytest.raises(RegisterError, match="kan kun eksporteres til .xlsx eller .json"):
+        reg.export(tmp_path / "register.csv")
+    with pytest.raises(RegisterError, match="kan ikke skrives") as caught:
+        reg.export(tmp_path / "findes-ikke" / "register.xlsx")
+    assert "findes-ikke" in caught.value.danish
+    with pytest.raises(RegisterError, match="kan ikke skrives"):
+        reg.backup(tmp_path / "findes-ikke" / "kopi.db")
+
+
+def test_round_misuse(reg: Register) -> None:
+    with reg.round(today=D(2026, 2, 1), period=PERIOD) as rnd:
+        with pytest.raises(UnknownProposal, match="findes ikke i registret"):
+            rnd.case_number(key(7))
+        with pytest.raises(RegisterError, match="allerede"):
+            with reg.round(today=D(2026, 2, 1), period=PERIOD):
+                pass
+    with pytest.raises(RegisterError, match="afsluttet"):
+        rnd.record(make(1))
+    with pytest.raises(RegisterValueError, match="Perioden"):
+        with reg.round(today=D(2026, 2, 1), period="2026|2029"):
+            pass

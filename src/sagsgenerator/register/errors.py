@@ -38,6 +38,12 @@ class RegisterValueError(RegisterError):
     """Raised when a decision or status cannot be recorded (unknown field or status)."""
 
 
+def cannot_write(path: object, exc: OSError) -> RegisterError:
+    """The Danish error for an export or backup file that cannot be written."""
+    return RegisterError(f"Filen {path} kan ikke skrives ({exc.strerror or exc}). Findes "
+                         "mappen, må der skrives i den, og er filen lukket i andre programmer?")
+
+
 MESSAGES = {
     "register-title-changed": (
         "{group} nr. {number} hed »{old}« i registret og hedder nu »{new}«. Titlen er helt "

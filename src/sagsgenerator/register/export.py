@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from ..model import PROPOSAL_COLUMNS
-from .errors import RegisterError
+from .errors import RegisterError, cannot_write
 from .fields import display, encode
 from .schema import LATEST
 
@@ -131,7 +131,10 @@ def export(register: Any, target: Path) -> Path:
                             f"»{target.name}«.")
     with register._reading():
         content = workbook_of(register) if suffix == ".xlsx" else data_of(register)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     try:
         if suffix == ".xlsx":
             os.close(fd)
@@ -140,6 +143,9 @@ def export(register: Any, target: Path) -> Path:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(content, out, ensure_ascii=False, indent=2)
         os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise cannot_write(target, exc) from exc
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -26,8 +26,8 @@ from .casenumber import committee_abbreviation, fields_used, format_case_number
 from .changes import Cell, ChangeKind, FieldChange, ProposalChanges, diff
 from .decisions import DECISION_FIELDS, Decision
 from .errors import (RegisterBusy, RegisterError, RegisterUnusable, RegisterValueError,
-                     RegisterWarning, UnknownProposal)
-from .fields import COLUMNS, HEADERS, decode, display, encode, field_name, values_of
+                     RegisterWarning, UnknownProposal, cannot_write)
+from .fields import COLUMNS, HEADERS, decode, encode, field_name, values_of
 from .identity import ProposalKey, normalise_group, same_title, title_similarity
 from .schema import APPLICATION_ID, LATEST, MIGRATIONS
 from .status import StatusEntry, TrafficLight, traffic_light
@@ -156,7 +156,7 @@ class Register:
             _check_file(conn, path)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            _migrate(conn, path)
+            _migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
             if _is_busy(exc):
@@ -453,8 +453,12 @@ class Register:
     def backup(self, target: str | os.PathLike[str]) -> Path:
         """A consistent copy of the register in a new file (sqlite3 backup), replaced atomically."""
         target = Path(target)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
+        try:
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=".tmp")
+            os.close(fd)
+        except OSError as exc:
+            raise cannot_write(target, exc) from exc
         try:
             copy = sqlite3.connect(temp, isolation_level=None)
             try:
@@ -464,6 +468,9 @@ class Register:
             finally:
                 copy.close()
             os.replace(temp, target)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise cannot_write(target, exc) from exc
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -518,7 +525,7 @@ def _check_file(conn: sqlite3.Connection, path: Path) -> None:
                                "sagsgenerator.")
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+def _migrate(conn: sqlite3.Connection) -> None:
     """Run the missing migrations in order, each in its own transaction. An up-to-date
     register takes no write lock, so it opens while another run writes."""
     while conn.execute("PRAGMA user_version").fetchone()[0] < LATEST:
