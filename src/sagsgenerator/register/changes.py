@@ -44,6 +44,8 @@ class FieldChange:
 
 
 class ChangeKind(StrEnum):
+    """How a proposal changed since a date or round; the value is the Danish word."""
+
     NEW = "nyt"
     CHANGED = "ændret"
     WITHDRAWN = "trukket tilbage"

@@ -12,6 +12,8 @@ FINISHED = ("Afsluttet", "Afvist")
 
 
 class Light(StrEnum):
+    """The colour of a traffic light; the value is the Danish word."""
+
     RED = "rød"
     YELLOW = "gul"
     GREEN = "grøn"

@@ -61,6 +61,7 @@ class Version:
         return {name: decode(name, text) for name, text in self.stored.items()}
 
     def cell(self, name: str) -> Cell | None:
+        """Where this version's value of a field was read (None when it had no source)."""
         ref = self.cells.get(name)
         return Cell(self.file, self.sheet, ref) if self.file else None
 
@@ -569,7 +570,11 @@ class Round:
 
     def record(self, proposal: Proposal, *, accept_title_change: bool = False) -> Recorded:
         """Store the proposal as a new version if any field changed. A title changed beyond
-        recognition is refused with a warning (unless accept_title_change)."""
+        recognition is refused with a warning (unless accept_title_change). A field the
+        group changed to a value other than a decision in force is stored as written and
+        warned about (decision-contradicted); the decision stands in `Register.proposal`.
+        Only the proposal's columns count: a change on the sheet "Arbejdsgruppe" alone
+        stores no version."""
         self._check()
         key = self.key(proposal)
         if not key.group:
