@@ -445,3 +445,69 @@ def test_libreoffice_reads_the_revisions(pair, tmp_path):
     assert "90.000" in "".join(inserted) and "75.000" in "".join(deleted)
     authors = {m.get(qn("w:author")) for m in body(again).iter(qn("w:ins"), qn("w:del"))}
     assert authors == {"sagsgenerator"}
+
+
+def add_field(paragraph, instruction: str, shown: str) -> None:
+    """A complex field (fldChar begin/instrText/separate/result/end), as Word writes it."""
+    def run(child_tag: str, **attrs):
+        r = paragraph._p.makeelement(qn("w:r"), {})
+        child = r.makeelement(qn(child_tag), {qn(f"w:{k}"): v for k, v in attrs.items()})
+        r.append(child)
+        paragraph._p.append(r)
+        return child
+
+    run("w:fldChar", fldCharType="begin")
+    run("w:instrText").text = f" {instruction} "
+    run("w:fldChar", fldCharType="separate")
+    run("w:t").text = shown
+    run("w:fldChar", fldCharType="end")
+
+
+def test_fields_are_kept_and_deleted_fields_use_delinstrtext():
+    def doc(version: str, with_date: bool) -> bytes:
+        d = Document()
+        p = d.add_paragraph("Side ")
+        add_field(p, "PAGE", "1")
+        p.add_run(f", version {version}")
+        if with_date:
+            add_field(d.add_paragraph("Udskrevet "), "DATE", "3-11-2026")
+        return save(d)
+
+    old, new = doc("1", True), doc("2", False)
+    result = track_changes(old, new, date=DATE)
+    first, second = body(result).findall("w:p", NS)[:2]
+    # The unchanged PAGE field is untouched inside the changed paragraph.
+    assert [f.get(qn("w:fldCharType")) for f in first.findall("w:r/w:fldChar", NS)] == [
+        "begin", "separate", "end"]
+    assert first.find("w:r/w:instrText", NS).text == " PAGE "
+    assert [revision_text(d) for d in first.findall("w:del", NS)] == ["1"]
+    assert [revision_text(i) for i in first.findall("w:ins", NS)] == ["2"]
+    # The removed paragraph's DATE field is deleted as a whole field.
+    assert second.find("w:pPr/w:rPr/w:del", NS) is not None
+    assert second.find(".//w:delInstrText", NS).text == " DATE "
+    assert second.find(".//w:instrText", NS) is None
+    assert texts(accept_all(result)) == texts(new)
+    assert texts(reject_all(result)) == texts(old)
+    rejected = body(reject_all(result))
+    assert [i.text for i in rejected.iter(qn("w:instrText"))] == [" PAGE ", " DATE "]
+
+
+def test_header_is_diffed_only_when_asked():
+    def doc(version: str) -> bytes:
+        d = Document()
+        d.sections[0].header.paragraphs[0].text = f"Sagsfremstilling, version {version}"
+        d.add_paragraph("Brødtekst.")
+        return save(d)
+
+    old, new = doc("1"), doc("2")
+    header = next(n for n in zipfile.ZipFile(io.BytesIO(new)).namelist()
+                  if n.startswith("word/header"))
+    plain = track_changes(old, new, date=DATE)
+    assert zipfile.ZipFile(io.BytesIO(plain)).read(header) == \
+        zipfile.ZipFile(io.BytesIO(new)).read(header)
+    both = track_changes(old, new, date=DATE, parts=("word/document.xml", header))
+    hdr = etree.fromstring(zipfile.ZipFile(io.BytesIO(both)).read(header))
+    assert [revision_text(d) for d in hdr.iter(qn("w:del"))] == ["1"]
+    assert [revision_text(i) for i in hdr.iter(qn("w:ins"))] == ["2"]
+    accepted = etree.fromstring(zipfile.ZipFile(io.BytesIO(accept_all(both))).read(header))
+    assert "".join(t.text for t in accepted.iter(qn("w:t"))) == "Sagsfremstilling, version 2"
