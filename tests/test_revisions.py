@@ -511,3 +511,36 @@ def test_header_is_diffed_only_when_asked():
     assert [revision_text(i) for i in hdr.iter(qn("w:ins"))] == ["2"]
     accepted = etree.fromstring(zipfile.ZipFile(io.BytesIO(accept_all(both))).read(header))
     assert "".join(t.text for t in accepted.iter(qn("w:t"))) == "Sagsfremstilling, version 2"
+
+
+def test_deleted_copies_bring_no_old_ids_or_section_breaks():
+    def doc(with_old: bool) -> bytes:
+        d = Document()
+        first = d.add_paragraph("Første afsnit.")._p
+        first.append(first.makeelement(qn("w:bookmarkStart"), {qn("w:id"): "5", qn("w:name"): "a"}))
+        first.append(first.makeelement(qn("w:bookmarkEnd"), {qn("w:id"): "5"}))
+        if with_old:
+            p = d.add_paragraph("Gammelt afsnit med indholdskontrol.")
+            sdt = etree.SubElement(p._p, qn("w:sdt"))
+            etree.SubElement(etree.SubElement(sdt, qn("w:sdtPr")), qn("w:id")).set(qn("w:val"), "1")
+            run = etree.SubElement(etree.SubElement(sdt, qn("w:sdtContent")), qn("w:r"))
+            etree.SubElement(run, qn("w:t")).text = " Udfyldt."
+            ppr = p._p.get_or_add_pPr()
+            etree.SubElement(ppr, qn("w:sectPr"))
+        d.add_paragraph("Sidste afsnit.")
+        return save(d)
+
+    old, new = doc(True), doc(False)
+    result = track_changes(old, new, date=DATE)
+    root = body(result)
+    ids = [el.get(qn("w:id")) for el in root.iter() if el.get(qn("w:id")) is not None]
+    assert len(ids) == len(set(ids))
+    assert root.find("w:p/w:pPr/w:sectPr", NS) is None
+    assert len(root.findall("w:sectPr", NS)) == 1
+    assert "".join(revision_text(d) for d in revisions(result, "del")) == \
+        "Gammelt afsnit med indholdskontrol. Udfyldt."
+    sdt_ids = [i.get(qn("w:val")) for i in root.iter(qn("w:id"))]
+    assert len(sdt_ids) == 1 and int(sdt_ids[0]) > 5      # renumbered after the new ids
+    assert not set(sdt_ids) & set(ids)
+    assert texts(accept_all(result)) == texts(new)
+    assert texts(reject_all(result)) == texts(old)

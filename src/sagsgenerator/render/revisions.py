@@ -62,6 +62,7 @@ INS, DEL = _w("ins"), _w("del")
 INSTR, DELINSTR = _w("instrText"), _w("delInstrText")
 SDT_CONTENT, BODY, SECTPR = _w("sdtContent"), _w("body"), _w("sectPr")
 WID = _w("id")
+DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 # Zero-width marks inside a paragraph: kept where they are in the new document,
 # dropped from deleted old text (their ids belong to the old document).
@@ -344,6 +345,16 @@ def _sanitize_old(el: etree._Element, ctx: _Context) -> bool:
     for node in nodes:
         if node is not el and (node.tag in MARKERS or node.tag in OLD_REFERENCES):
             _remove(node)
+        elif node.tag == SECTPR and node.getparent() is not None \
+                and node.getparent().tag == PPR:
+            _remove(node)    # a deleted paragraph must not bring the old section break
+        elif node.tag == WID and node.getparent() is not None \
+                and node.getparent().tag == _w("sdtPr"):
+            node.set(_w("val"), ctx.ids.take())   # content control id: w:id/@w:val
+        elif node.get(WID) is not None:
+            node.set(WID, ctx.ids.take())   # content control or old revision ids
+        elif node.tag == DOCPR:
+            node.set("id", ctx.ids.take())  # drawing ids are unique in a document too
     for node in nodes:
         if not _bad_refs(node, ctx):
             continue
