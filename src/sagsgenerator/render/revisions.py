@@ -26,6 +26,11 @@ paragraph are compared as one unit each: changed means the old one deleted and t
 one inserted (the new one keeps its link; deleted text keeps its words, not its link,
 since the old link's relationship does not exist in the new document).
 
+Deleted old content is copied in without what belongs to the old document only:
+bookmarks, comment and footnote references, a section break in its paragraph mark, and
+drawings or links whose relationship the new document lacks; its remaining ids (content
+controls, drawings) are renumbered. Revision ids start above every w:id in the document.
+
 Not tracked: formatting-only changes (same text, new bold/style: the new formatting is
 shown without a `w:rPrChange`), changes in headers/footers unless their part names are
 passed in `parts`, footnotes, comments and text boxes.
