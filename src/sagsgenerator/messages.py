@@ -98,6 +98,25 @@ MESSAGES: dict[str, str] = {
     "column-duplicate": "Kolonnen '{header}' står flere gange ({cells}). Slet den ene.",
     "too-many-rows": "Arket 'Forslag' har {rows} rækker; der læses højst {limit}. Tjek at det "
                      "er den rigtige fil.",
+    # Register
+
+    "register-title-changed": (
+        "{group} nr. {number} hed »{old}« i registret og hedder nu »{new}«. Titlen er helt "
+        "ændret under samme nummer: er forslaget omnummereret? Registret har ikke gemt den nye "
+        "udgave. Giv et nyt forslag et nyt nummer, eller bekræft at det er samme forslag."
+    ),
+    "register-renumbered": (
+        "{group} nr. {number} »{new}« ligner nr. {other} i registret. Er forslagene "
+        "omnummereret? Et forslag skal beholde sit nummer i hele perioden."
+    ),
+    "decision-contradicted": (
+        "{group} nr. {number}: {header} er »{value}« i arbejdsgruppens ark ({cell}), men "
+        "beslutningen fra {decided_on} er »{decision}« ({source}). Beslutningen gælder."
+    ),
+    "register-reinstated": (
+        "{group} nr. {number} »{title}« var trukket tilbage {withdrawn_on} og er med igen. "
+        "Det beholder sit sagsnummer."
+    ),
 }
 
 # The code registry: a Finding can only be made with one of these (findings.py checks).
