@@ -301,7 +301,8 @@ def fit_widths(total_cm: float, columns: list[tuple[str, list[str], float]],
     minimum = []
     for header, samples, _weight in columns:
         need = [text_cm(w, size_pt, bold=True) for w in unbreakable_parts(header)]
-        need += [text_cm(w, size_pt) for s in samples for w in unbreakable_parts(s)]
+        # Samples break only at spaces: "BKS-12" must not wrap at its hyphen.
+        need += [text_cm(w, size_pt) for s in samples for w in s.split(" ")]
         minimum.append(max(need, default=0.5) + CELL_PADDING_CM + SLACK_CM)
     spare = total_cm - sum(minimum)
     if spare < 0:
@@ -522,15 +523,15 @@ def budget_table(doc: Document, large: bool, financing: bool, name: str = "budge
     years = [f"{{{{ {name}.years[{k}] }}}}" for k in range(4)]
     table = new_table(doc, ["Beløb i kr."] + years, widths, right={1, 2, 3, 4}, large=large)
     loop_rows(table, f"r in {name}.rows", ["{{ r.label }}"] +
-              [f"{{{{ r.values[{k}] }}}}" for k in range(4)])
-    add_row(table, ["I alt"] + [f"{{{{ {name}.total.values[{k}] }}}}" for k in range(4)],
+              [f"{{{{ r.amounts[{k}] }}}}" for k in range(4)])
+    add_row(table, ["I alt"] + [f"{{{{ {name}.total.amounts[{k}] }}}}" for k in range(4)],
             bold=True, fill=GROUP_FILL)
     if financing:
         tag_row(table, "{%tr if " + name + ".financing %}")
         row = merged_row(table, "Finansiering")
         tag_row(table, "{%tr endif %}")
         loop_rows(table, f"f in {name}.financing", ["{{ f.label }}"] +
-                  [f"{{{{ f.values[{k}] }}}}" for k in range(4)])
+                  [f"{{{{ f.amounts[{k}] }}}}" for k in range(4)])
     keep_together(table)
     para(doc, "{{ " + name + ".rule }}", "Tabelnote")
     return table
@@ -753,8 +754,8 @@ def opfoelgning() -> Document:
     para(doc, "Projekter og indsatser", "Heading 2")
     headers = ["Mål", "Projekter/Indsatser", "Ansvarlig", "Målindikatorer", "Opfølgning"]
     widths = fit_widths(doc._text_width_cm, [
-        (headers[0], [], 2), (headers[1], [], 2.5), (headers[2], CENTRES, 0.5),
-        (headers[3], ["indskolingsundersøgelsen"], 2), (headers[4], [MONTH], 0.5)])
+        (headers[0], ["Overvægtige"], 2.5), (headers[1], [], 2.5), (headers[2], CENTRES, 0.3),
+        (headers[3], ["indskolingsundersøgelsen"], 1.5), (headers[4], [MONTH], 0.3)])
     table = new_table(doc, headers, widths)
     tag_row(table, "{%tr for m in t.rows %}")
     # {% vm %}: docxtpl merges this cell vertically over the rows of the inner loop.

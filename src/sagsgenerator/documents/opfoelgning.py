@@ -16,7 +16,7 @@ NO_THEME = "Uden tema"
 
 def description(item: Item) -> str:
     """One line under the title, as the 2017 note (seed 003) writes it: the kind and its
-    period, 'Handlingsforslag 2026–2027 (BU-1)'."""
+    period, 'Handlingsforslag 2026–2027'."""
     p = item.proposal
     years = [p.start.year] if p.start else []
     if p.follow_up and p.follow_up.period:
@@ -25,7 +25,7 @@ def description(item: Item) -> str:
     if years:
         first, last = min(years), max(years)
         period = f" {first}" if first == last else f" {first}–{last}"
-    return f"{p.kind}{period} ({item.display_number})"
+    return f"{p.kind}{period}"
 
 
 def _rows(items: list[Item]) -> list[dict]:

@@ -261,7 +261,7 @@ def per_year(p: Proposal, first_year: int) -> tuple[list[Decimal], list[Decimal]
 
 
 def _row(label: str, values: list[Decimal], bold: bool = False) -> dict[str, Any]:
-    return {"label": label, "values": [figure(v) for v in values], "bold": bold}
+    return {"label": label, "amounts": [figure(v) for v in values], "bold": bold}
 
 
 def budget(items: Iterable[Item], first_year: int, by_financing: bool = True,
