@@ -41,7 +41,8 @@ def context(items: list[Item], config: Config) -> dict:
     total = totals(items)
     descr = ("Søjlediagram over ressourcer pr. fokusområde. "
              + " ".join(f"{area}: opstart {totals(g)['cost_start']}, drift "
-                        f"{totals(g)['cost_yearly']} pr. år." for area, g in grouped))
+                        f"{totals(g)['cost_yearly']} pr. år." for area, g in grouped)
+             ).replace("\u00a0", " ")  # alt text is read aloud, not laid out
     period = plan_period(items, config)
     prioritised = sum(1 for i in items if i.prioritised)
     subtitle = f"{config.municipality} · Periode {period}"
