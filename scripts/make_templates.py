@@ -537,6 +537,14 @@ def budget_table(doc: Document, large: bool, financing: bool, name: str = "budge
     return table
 
 
+def decision(doc: Document) -> None:
+    """'Beslutning' and room for the committee's decision: one paragraph, so the heading is
+    never left alone at a page's foot (LibreOffice lets an empty last paragraph go)."""
+    para(doc, "Beslutning", "Heading 1")
+    room = para(doc, "{{ decision }}")
+    room.paragraph_format.space_after = Pt(48)
+
+
 def sagsfremstilling() -> Document:
     doc = new_document("Sagsfremstilling")
     header_block(doc, [("Udvalg", "{{ committee }}"), ("Mødedato", "{{ meeting_date }}"),
@@ -586,9 +594,7 @@ def sagsfremstilling() -> Document:
     keep_next(labelled(doc, "Opstart", "{{ p.start }}"))
     # Tidsplan, Beslutning and its empty lines stay together: Beslutning never stands alone.
     keep_next(labelled(doc, "Opfølgning", "{{ p.follow_up }}"))
-    para(doc, "Beslutning", "Heading 1")
-    keep_next(para(doc))
-    para(doc)
+    decision(doc)
     tag(doc, "{%p if attachments %}")
     para(doc, "Bilag", "Heading 1")
     tag(doc, "{%p for a in attachments %}")
@@ -818,9 +824,7 @@ def udvalgssag() -> Document:
     para(doc)
     keep_next(para(doc, "{{ budget.heading }}:"))
     budget_table(doc, large=False, financing=True)
-    para(doc, "Beslutning", "Heading 1")
-    keep_next(para(doc))
-    para(doc)
+    decision(doc)
     para(doc, "Bilag", "Heading 1")
     tag(doc, "{%p for a in attachments %}")
     para(doc, "{{ a }}")

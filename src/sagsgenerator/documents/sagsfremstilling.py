@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..config import Config
-from ..render.context import (NOT_SET, Item, amount, background, budget, budget_first_year,
+from ..render.context import (BLANK_LINE, NOT_SET, Item, amount, background, budget, budget_first_year,
                               date_text, financing_phrase, header_block, proposal_fields,
                               recommendation, slug)
 from ..render.engine import Properties
@@ -45,6 +45,7 @@ def context(item: Item, config: Config, today: dt.date | None = None) -> dict:
         "owner": p.owner or "Udpeges af chefgruppen",
         "economy_text": economy_text(item),
         "budget": budget([item], budget_first_year([item], today), by_financing=False),
+        "decision": BLANK_LINE,  # left for the committee
         "attachments": [],
     }
 

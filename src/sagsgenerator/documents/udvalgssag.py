@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..config import Config
 from ..danish import number_word, sort_key
-from ..render.context import (NO_COMMITTEE, NOT_SET, Item, budget, budget_first_year,
+from ..render.context import (BLANK_LINE, NO_COMMITTEE, NOT_SET, Item, budget, budget_first_year,
                               date_text, group_by, header_block, join_danish, priority_order,
                               proposal_fields, same_name, slug, totals)
 from ..render.engine import Properties
@@ -138,6 +138,7 @@ def context(committee: str | None, items: list[Item], config: Config, today=None
                          "finansieringskilder og på budgetår."),
         "financing": financing,
         "budget": budget(chosen, first_year, financing_order=config.financing_types),
+        "decision": BLANK_LINE,  # left for the committee
         "attachments": attachments,
     }
 
