@@ -124,12 +124,12 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
                             skip=[out_dir, *([marks_dir] if marks_dir else [])],
                             workers=workers)
     with contextlib.ExitStack() as stack:
-        numbers: dict[str, Any] = {}
+        numbers: dict[str, Any] = {"held_back": _held_back(result)}
         if register is not None:
             store = stack.enter_context(Register.open(register, config))
             round_ = stack.enter_context(store.round(today=today, period=config.period,
                                                      note=_round_note(result)))
-            numbers = _record(result, store, round_, kinds, config, today)
+            numbers.update(_record(result, store, round_, kinds, config, today))
         write_marks(result, marks_dir or out_dir)
         if before_render:
             before_render(result)
@@ -142,6 +142,16 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
                                template_dir, numbers)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _held_back(result: BatchResult) -> list[tuple[str, int]]:
+    """(working group, rows held back by errors) for the combined committee case."""
+    held = []
+    for intake in result.intakes:
+        rows = intake.report.rows_read - len(intake.proposals)
+        if rows > 0:
+            held.append((intake.group.name if intake.group else Path(intake.name).stem, rows))
+    return held
 
 
 def _round_note(result: BatchResult) -> str:
@@ -234,7 +244,8 @@ def _track_changes(result: BatchResult, store: Register, since: dt.date | int, o
     moment = dt.datetime.combine(when, dt.time())
     with tempfile.TemporaryDirectory(prefix="sagsgenerator-aendringer-") as tmp:
         before = write_documents(old_intakes, Path(tmp), tracked, config,
-                                 template_dir=template_dir, workers=1, today=today, **numbers)
+                                 template_dir=template_dir, workers=1, today=today,
+                                 **{k: v for k, v in numbers.items() if k != "held_back"})
         by_name = {w.path.name: w.path for w in before}
         for written in result.documents:
             if written.kind not in tracked or written.path.suffix != ".docx":
