@@ -28,7 +28,7 @@ from .findings import Finding, Location, Report, Severity
 from .intake.workbook import annotate
 from .model import PROPOSAL_COLUMNS, Intake, Proposal
 from .output import atomic_write, guard_inputs
-from .danish import format_date
+from .danish import Period, format_date
 from .intake.decisions import DecisionRow, RawDecisions
 from .intake.decisions import read_decisions as read_plan
 from .messages import MESSAGES
@@ -359,7 +359,7 @@ def _decide(row: DecisionRow, raw: RawDecisions, store: Register, round_: Round,
         except CellProblem as problem:
             found.append(place.finding(name, problem.code, **problem.params))
             continue
-        if current is None or typed != getattr(current, name):
+        if current is None or not _same(typed, getattr(current, name)):
             changed[name] = typed
     if result.report.add(found):
         return False
@@ -373,6 +373,16 @@ def _decide(row: DecisionRow, raw: RawDecisions, store: Register, round_: Round,
                 number=key.number, header=decision.header, value=decision.text,
                 decided_on=format_date(today)))
     return True
+
+
+def _same(new: Any, old: Any) -> bool:
+    """A value read back from the plan equals the register's: a month read back as the date
+    of its first day (Excel shows Opstart as a date) is the same month."""
+    if isinstance(new, Period) and isinstance(old, Period):
+        return (new.year, new.month) == (old.year, old.month) and new.day in (None, 1, old.day)
+    if isinstance(new, str) and isinstance(old, str):
+        return " ".join(new.split()) == " ".join(old.split())
+    return new == old
 
 
 def changes_since(register: Path, since: dt.date | int, config: Config = DEFAULT_CONFIG) -> list[str]:

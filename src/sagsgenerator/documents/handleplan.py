@@ -13,6 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..config import Config
+from ..model import KEY_HEADER
+from ..register import ProposalKey
 from ..intake.workbook import set_text
 from ..render.chart import resources_chart
 from ..render.context import (Item, budget, budget_first_year, count_text, date_text,
@@ -96,10 +98,10 @@ def plan(items: list[Item], config: Config) -> list[Planned]:
                     context=context(items, config))]
 
 
-def decision_key(item: Item) -> str:
-    """The key that ties a row of the steering workbook to the chief groups' decision:
-    working group and Nr. (the register will give the real key; change it only here)."""
-    return f"{item.group}|{item.proposal.number}"
+def decision_key(item: Item, config: Config) -> str:
+    """The key that ties a row of the steering workbook to its proposal in the register
+    (policy period, working group, Nr.), for `sagsgenerator beslutninger`."""
+    return ProposalKey.of(item.proposal, config.period).text
 
 
 # --- the steering workbook --------------------------------------------------------------------
@@ -109,7 +111,6 @@ AMOUNT_FORMAT = '#,##0 "kr."'
 DATE_FORMAT = "[$-406]d. mmmm yyyy"
 MONTH_FORMAT = "[$-406]mmmm yyyy"
 FONT_NAME, FONT_SIZE = "Calibri", 10
-KEY_HEADER = "Nøgle"
 COLUMNS = [  # header, width
     ("Fokusområde", 22), ("Prioritet", 10), ("Nr.", 8), ("Arbejdsgruppe", 22), ("Indsats", 40),
     ("Formål", 60), ("Ansvarligt center", 24), ("Projektejer", 26), ("Opstart", 16),
@@ -154,7 +155,7 @@ def workbook_bytes(items: list[Item], config: Config) -> bytes:
             values = [area, p.priority, item.display_number, item.group, p.title, p.purpose,
                       p.centre, p.owner, None,
                       follow_up_text(p).replace("\u00a0", " ") if p.follow_up else None,
-                      p.financing, p.cost_start, p.cost_yearly, p.status, decision_key(item)]
+                      p.financing, p.cost_start, p.cost_yearly, p.status, decision_key(item, config)]
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=column)
                 set_text(cell, value)  # user text is never a formula
