@@ -73,7 +73,7 @@ def test_config_found_in_working_folder(runner, koege, monkeypatch):
     ('[lister]\nudvalg = ["A", "a"]\n', "linje 2: nøglen 'lister.udvalg' indeholder den samme værdi to gange."),
     ('[frister]\ncenterchef_dage = -3\n', "linje 2: nøglen 'frister.centerchef_dage' skal være et helt antal dage"),
     ('[kommune]\nlogo = "mangler.png"\n', "linje 2: nøglen 'kommune.logo' peger på 'mangler.png'"),
-    ('[kommune]\nsagsnummer = "{aar}-{sag}"\n', "linje 2: nøglen 'kommune.sagsnummer' kan kun bruge"),
+    ('[kommune]\nsagsnummer = "{aar}-{sag}"\n', "linje 2: nøglen 'kommune.sagsnummer' kan ikke bruges: feltet »{sag}« kendes ikke"),
     ('[listerne]\n', "linje 1: nøglen 'listerne' kendes ikke. Mente du 'lister'?"),
     ('[[moede]]\nudvalg = "Byrådet"\ndatoer = ["12. marts"]\n',
      "linje 3: nøglen 'moede.datoer' skal være en liste af datoer"),

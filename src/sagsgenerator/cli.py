@@ -16,12 +16,15 @@ from . import __version__, cli_danish
 from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
-from .batch import run_batch, validate_batch, write_marks
+from .batch import (changes_since as register_changes, read_decisions, register_path, run_batch,
+                    validate_batch, write_marks)
 from .documents import KIND_INFO, KINDS, template_path
 from .errors import FolderNotWritable, SagsgeneratorError, TemplatesInvalid
 from .intake.workbook import annotate, write_blank
 from .meetings import DeadlineState, book, follow_ups_due
 from .output import atomic_write
+from .processes import Stopped, stop_on_signals
+from .register import Register
 from .render.prepare import check_folder, variable_reference
 from .findings import Report
 
@@ -56,9 +59,12 @@ def stops_cleanly(command):
             return command(*args, **kwargs)
         except SagsgeneratorError as exc:
             raise UsageError(exc.danish) from exc
-        except KeyboardInterrupt:
-            click.echo("Afbrudt.", err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, Stopped) as exc:
+            _stopped(exc)
+        except BrokenPipeError:
+            # The reader of our output went away (`... | head`): stop without a word.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            os._exit(0)
         except (click.ClickException, click.exceptions.Exit):
             raise
         except Exception as exc:
@@ -87,10 +93,49 @@ def config_option(command):
     @functools.wraps(command)
     def wrapper(*args, config_path: Path | None = None, **kwargs):
         try:
-            config = load_config(find_config(config_path))
+            found = find_config(config_path)
+            click.get_current_context().meta["sagsgenerator.config_path"] = found
+            config = load_config(found)
         except SagsgeneratorError as exc:
             raise UsageError(exc.danish) from exc
         return command(*args, config=config, **kwargs)
+    return wrapper
+
+
+def register_option(command):
+    """--register FIL (default: sagsgenerator.db beside the configuration file, else in the
+    working folder) and --uden-register; the command receives `register: Path | None`.
+    Apply below config_option."""
+    @click.option("--register", "register_file", type=click.Path(path_type=Path, dir_okay=False),
+                  default=None, help="Registret (SQLite-fil) med forslag, sagsnumre og "
+                  "beslutninger [standard: sagsgenerator.db ved konfigurationsfilen, ellers i "
+                  "den aktuelle mappe].")
+    @click.option("--uden-register", "no_register", is_flag=True,
+                  help="Brug ikke registret: sagsnumre tælles fra 1 i hver kørsel.")
+    @functools.wraps(command)
+    def wrapper(*args, register_file: Path | None = None, no_register: bool = False, **kwargs):
+        if no_register and register_file is not None:
+            raise UsageError("Vælg enten --register eller --uden-register, ikke begge.")
+        config_path = click.get_current_context().meta.get("sagsgenerator.config_path")
+        register = None if no_register else register_path(register_file, config_path)
+        return command(*args, register=register, **kwargs)
+    return wrapper
+
+
+def needs_register(command):
+    """--register FIL for the commands that only read or change the register."""
+    @click.option("--register", "register_file", type=click.Path(path_type=Path, dir_okay=False),
+                  default=None, help="Registret (SQLite-fil) [standard: sagsgenerator.db ved "
+                  "konfigurationsfilen, ellers i den aktuelle mappe].")
+    @functools.wraps(command)
+    def wrapper(*args, register_file: Path | None = None, **kwargs):
+        config_path = click.get_current_context().meta.get("sagsgenerator.config_path")
+        register = register_path(register_file, config_path)
+        if not register.is_file() and not kwargs.pop("create", False):
+            raise UsageError(f"Registret '{register}' findes ikke endnu. Det oprettes, første "
+                             "gang 'sagsgenerator generer' kører; vælg en anden fil med "
+                             "--register.")
+        return command(*args, register=register, **kwargs)
     return wrapper
 
 
@@ -195,12 +240,16 @@ def _today(value) -> dt.date:
 @click.option("--skabeloner", "template_dir", type=click.Path(path_type=Path, file_okay=False,
               exists=True), default=None, help="Mappe med kommunens egne skabeloner "
               "(se 'skabeloner eksporter'); de manglende tages fra de indbyggede.")
+@click.option("--aendringer-siden", "changes_since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              default=None, help="Vis ændringer siden denne dato (ÅÅÅÅ-MM-DD) som sporede "
+              "ændringer i Word i sagsfremstillinger og idékatalog (kræver registret).")
 @today_option
 @config_option
+@register_option
 @stops_cleanly
 def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool,
-             strict: bool, workers: int | None, template_dir: Path | None, today,
-             config: Config) -> None:
+             strict: bool, workers: int | None, template_dir: Path | None, changes_since, today,
+             config: Config, register: Path | None) -> None:
     """Skriv Word-dokumenterne (sagsfremstillinger, idékatalog, handleplan, opfølgning og
     samlede udvalgssager) ud fra de gyldige forslag.
 
@@ -210,7 +259,9 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
     with progress_bar("Skriver dokumenter") as advance, option_named("--ud"):
         result = run_batch(inputs, out_dir, config=config, kinds=kinds, today=_today(today),
                            template_dir=template_dir, pdf=pdf, strict=strict, workers=workers,
-                           progress=advance, before_render=lambda r: print_report(r.report, False))
+                           progress=advance, register=register,
+                           changes_since=changes_since.date() if changes_since else None,
+                           before_render=lambda r: print_report(r.report, False))
     written = [w.path for w in result.documents]
     if not written:
         click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")
@@ -408,6 +459,119 @@ def web(port: int, host: str, no_browser: bool, config: Config) -> None:
     serve(host, port, not no_browser, config)
 
 
+@cli.command("status")
+@today_option
+@click.option("--maaneder", "months", type=click.IntRange(0, 120), default=3, show_default=True,
+              help="Gult lys, når opfølgningen falder inden for N måneder.")
+@config_option
+@needs_register
+@stops_cleanly
+def register_status(today, months: int, config: Config, register: Path) -> None:
+    """Vis registret: forslagene pr. arbejdsgruppe med sagsnummer, status, antal udgaver,
+    seneste ændring og trafiklys for opfølgningen."""
+    day = _today(today)
+    with Register.open(register, config) as store:
+        entries = store.entries(config.period)
+        click.echo(f"Registret {register} · periode {config.period} · {len(entries)} forslag")
+        for group in dict.fromkeys(e.group_name for e in entries):
+            click.echo("")
+            click.echo(group)
+            for entry in (e for e in entries if e.group_name == group):
+                light = store.traffic_light(entry.key, day, months)
+                versions = "1 udgave" if entry.versions == 1 else f"{entry.versions} udgaver"
+                state = (f"trukket tilbage {format_date(entry.withdrawn_on)}"
+                         if entry.withdrawn_on else entry.status)
+                click.echo(f"  nr. {entry.number}  {entry.case_number or 'intet sagsnummer'}  "
+                           f"{entry.title}")
+                click.echo(f"      {state} · {versions} · ændret {format_date(entry.last_change)}"
+                           f" · {light.text}")
+
+
+@cli.command("aendringer")
+@click.option("--siden", "since", default=None, metavar="DATO|RUNDE",
+              help="Ændringer siden en dato (ÅÅÅÅ-MM-DD) eller en runde (et tal, se 'sagsgenerator "
+              "status') [standard: siden forrige runde].")
+@config_option
+@needs_register
+@stops_cleanly
+def changes(since: str | None, config: Config, register: Path) -> None:
+    """Vis, hvad der er ændret i forslagene siden en dato eller runde: felt for felt, gammel
+    og ny værdi og cellen, den nye værdi kom fra."""
+    with Register.open(register, config) as store:
+        rounds = store.rounds()
+    point: dt.date | int
+    if since is None:
+        point = rounds[-2].id if len(rounds) >= 2 else 0
+    elif since.isdigit():
+        point = int(since)
+    else:
+        try:
+            point = dt.date.fromisoformat(since)
+        except ValueError:
+            raise UsageError(f"'{since}' er hverken en dato (ÅÅÅÅ-MM-DD) eller et rundenummer.")
+    lines = register_changes(register, point, config)
+    for line in lines:
+        click.echo(line)
+    shown = f"runde {point}" if isinstance(point, int) else format_date(point)
+    click.echo(f"{len(lines)} ændringer siden {shown}." if lines else
+               f"Ingen ændringer siden {shown}.")
+
+
+@cli.command("beslutninger")
+@click.argument("plan", metavar="HANDLEPLAN.XLSX", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--proev", "dry_run", is_flag=True, help="Vis beslutningerne uden at gemme dem.")
+@today_option
+@config_option
+@needs_register
+@stops_cleanly
+def decisions(plan: Path, dry_run: bool, today, config: Config, register: Path) -> None:
+    """Læs chefgruppernes beslutninger (Prioritet, Projektejer, Finansiering, Opstart og
+    Status) fra den redigerede handleplan.xlsx ind i registret. Næste 'generer' bruger dem.
+
+    Exitstatus: 0 alt læst, 1 nogle celler havde fejl (de andre er gemt), 2 filen kan ikke
+    bruges."""
+    result = read_decisions(plan, register=register, config=config, today=_today(today),
+                            dry_run=dry_run)
+    print_report(result.report, summary=False)
+    for line in result.lines:
+        click.echo(line)
+    count = len(result.lines)
+    what = "1 beslutning" if count == 1 else f"{count} beslutninger"
+    click.echo(f"{what} {'ville blive gemt (prøvekørsel)' if dry_run else 'gemt i registret'}; "
+               f"{result.report.summary()}")
+    sys.exit(result.exit_code)
+
+
+@cli.group("register")
+def register_group() -> None:
+    """Registret: eksportér eller tag en sikkerhedskopi."""
+
+
+@register_group.command("eksporter")
+@click.argument("target", metavar="FIL.xlsx|FIL.json", type=click.Path(path_type=Path,
+                                                                       dir_okay=False))
+@config_option
+@needs_register
+@stops_cleanly
+def export_register(target: Path, config: Config, register: Path) -> None:
+    """Skriv hele registret til Excel (.xlsx) eller JSON (.json)."""
+    if target.suffix.lower() not in (".xlsx", ".json"):
+        raise UsageError(f"'{target}': vælg en fil, der ender på .xlsx eller .json.")
+    with Register.open(register, config) as store:
+        click.echo(f"Skrev {store.export(target)}")
+
+
+@register_group.command("backup")
+@click.argument("target", metavar="FIL", type=click.Path(path_type=Path, dir_okay=False))
+@config_option
+@needs_register
+@stops_cleanly
+def backup_register(target: Path, config: Config, register: Path) -> None:
+    """Tag en sikkerhedskopi af registret (kan tages, mens andre bruger det)."""
+    with Register.open(register, config) as store:
+        click.echo(f"Skrev sikkerhedskopien {store.backup(target)}")
+
+
 @cli.command("konfig")
 @config_option
 def show_config(config: Config) -> None:
@@ -438,10 +602,27 @@ def show_config(config: Config) -> None:
         click.echo(f"  {meeting.committee}: {format_date(meeting.date)}")
 
 
-for _command in (cli, *cli.commands.values(), *templates.commands.values()):
+for _command in (cli, *cli.commands.values(), *templates.commands.values(),
+                 *register_group.commands.values()):
     _command.options_metavar = "[TILVALG]"
 cli.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
 
 
 def main() -> None:
-    cli(prog_name="sagsgenerator")
+    """The console script: SIGTERM stops a run as Ctrl+C does, with one Danish line and no
+    traceback, also when it arrives outside a command (while click parses the options)."""
+    stop_on_signals()
+    try:
+        cli(prog_name="sagsgenerator")
+    except (KeyboardInterrupt, Stopped) as exc:
+        _stopped(exc)
+
+
+def _stopped(exc: BaseException) -> None:
+    code = exc.exit_code if isinstance(exc, Stopped) else 130
+    try:
+        click.echo("Afbrudt: intet halvt skrevet er efterladt.", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)       # no interpreter shutdown: nothing more is printed

@@ -45,6 +45,7 @@ class Config(BaseModel, frozen=True):
     administration: str = "Sundhedsstaben"
     logo: Path | None = None
     case_number_pattern: str = "{aar}-{nr:03d}"
+    period: str = "2026-2029"                  # the policy period: a proposal's identity is in it
     meetings: tuple[Meeting, ...] = ()
     deadlines: Deadlines = Deadlines()
     origins: dict[str, str] = Field(default_factory=dict, exclude=True)

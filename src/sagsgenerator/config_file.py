@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_CONFIG, Config, Deadlines, Meeting, Theme
-from .errors import SagsgeneratorError
+from .casenumber import parse_pattern
+from .errors import CaseNumberPatternError, SagsgeneratorError
 
 FILE_NAME = "sagsgenerator.toml"
 BUILT_IN = "indbygget standard"
@@ -27,7 +28,15 @@ LISTER = {"centre": "centres", "udvalg": "committees", "fokusomraader": "focus_a
           "forebyggelsespakker": "prevention_packages", "finansiering": "financing_types"}
 FRISTER = {"centerchef_dage": "centre_chief_days", "direktion_dage": "executive_board_days",
            "naer_dage": "close_days"}
-TABLES = {"kommune": KOMMUNE, "lister": LISTER, "frister": FRISTER, "tema": None, "moede": None}
+PERIODE = {"fra": "from", "til": "to"}
+TABLES = {"kommune": KOMMUNE, "lister": LISTER, "frister": FRISTER, "periode": PERIODE,
+          "tema": None, "moede": None}
+# Bounds on what a configuration may hold: a value past them is a mistake, not a setting.
+MAX_TEXT = 200                   # a municipality's or an administration's name
+MAX_LIST_ITEM = 200
+MAX_LOGO_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
 
 class ConfigError(SagsgeneratorError):
@@ -47,6 +56,9 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return DEFAULT_CONFIG.model_copy(update={"origins": _default_origins()})
     try:
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            raise ConfigError(f"{path}: konfigurationsfilen er over 1 MB; en konfiguration "
+                              "fylder normalt et par kB. Tjek at det er den rigtige fil.")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: konfigurationsfilen findes ikke.") from exc
@@ -57,6 +69,10 @@ def load_config(path: Path | None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: fejl i konfigurationsfilen: {_danish_toml_error(exc)}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: fejl i konfigurationsfilen: lister eller tabeller er lagt "
+                          "for dybt inden i hinanden. En konfiguration har højst lister i "
+                          "tabeller.") from exc
     return _apply(data, text, path)
 
 
@@ -69,7 +85,7 @@ def _danish_toml_error(exc: tomllib.TOMLDecodeError) -> str:
 
 def _default_origins() -> dict[str, str]:
     keys = [f"kommune.{k}" for k in KOMMUNE] + [f"lister.{k}" for k in LISTER]
-    keys += [f"frister.{k}" for k in FRISTER] + ["tema", "moede"]
+    keys += [f"frister.{k}" for k in FRISTER] + ["periode", "lister.aliaser", "tema", "moede"]
     return dict.fromkeys(keys, BUILT_IN)
 
 
@@ -120,6 +136,9 @@ class _Reader:
         if (not isinstance(value, list) or not value
                 or not all(isinstance(v, str) and v.strip() for v in value)):
             raise self.fail(table, key, 'skal være en liste med tekster, fx ["A", "B"].')
+        if any(len(v) > MAX_LIST_ITEM for v in value) or len(value) > 500:
+            raise self.fail(table, key, f"er for lang: højst 500 værdier på højst "
+                            f"{MAX_LIST_ITEM} tegn.")
         if len({v.strip().casefold() for v in value}) != len(value):
             raise self.fail(table, key, "indeholder den samme værdi to gange.")
         return tuple(v.strip() for v in value)
@@ -138,25 +157,33 @@ def _apply(data: dict, text: str, path: Path) -> Config:
     for key, value in kommune.items():
         if not isinstance(value, str) or not value.strip():
             raise reader.fail("kommune", key, "skal være en tekst i anførselstegn.")
+        if len(value.strip()) > MAX_TEXT:
+            raise reader.fail("kommune", key, f"er {len(value.strip()):,} tegn lang; højst "
+                              f"{MAX_TEXT} tegn.".replace(",", "."))
         update[KOMMUNE[key]] = value.strip()
         reader.origins[f"kommune.{key}"] = reader.where("kommune", key)
     if "logo" in update:
-        logo = (path.parent / update["logo"]).resolve()
-        if not logo.is_file() or logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
-            raise reader.fail("kommune", "logo", f"peger på '{update['logo']}', som ikke er en "
-                              "billedfil (PNG eller JPG) ved siden af konfigurationsfilen.")
-        update["logo"] = logo
+        update["logo"] = _logo(reader, path, update["logo"])
     if "case_number_pattern" in update:
         try:
-            update["case_number_pattern"].format(aar=2026, nr=1, udvalg="SSU")
-        except (KeyError, ValueError, IndexError) as exc:
-            raise reader.fail("kommune", "sagsnummer", "kan kun bruge {aar}, {nr} og {udvalg}, "
-                              "fx '27.00.00-P20-{aar}-{nr:03d}'.") from exc
+            parse_pattern(update["case_number_pattern"])
+        except CaseNumberPatternError as exc:
+            raise reader.fail("kommune", "sagsnummer", "kan ikke bruges: "
+                              + exc.danish.split(" kan ikke bruges: ", 1)[-1]) from exc
+    periode = reader.table(data, "periode")
+    reader.known("periode", periode, PERIODE)
+    if periode:
+        update["period"] = _period(reader, periode)
+        reader.origins["periode"] = reader.where("periode")
     lister = reader.table(data, "lister")
-    reader.known("lister", lister, LISTER)
+    aliases = lister.pop("aliaser", None)
+    reader.known("lister", lister, {**LISTER, "aliaser": None})
     for key, value in lister.items():
         update[LISTER[key]] = reader.text_list("lister", key, value)
         reader.origins[f"lister.{key}"] = reader.where("lister", key)
+    if aliases is not None:
+        update["aliases"] = _aliases(reader, aliases)
+        reader.origins["lister.aliaser"] = reader.where("lister.aliaser")
     frister = reader.table(data, "frister")
     reader.known("frister", frister, FRISTER)
     for key, value in frister.items():
@@ -173,6 +200,57 @@ def _apply(data: dict, text: str, path: Path) -> Config:
         update["meetings"] = _meetings(reader, data["moede"], committees)
         reader.origins["moede"] = reader.where("moede")
     return DEFAULT_CONFIG.model_copy(update={**update, "origins": reader.origins})
+
+
+def _logo(reader: _Reader, path: Path, value: str) -> Path:
+    """The logo file: an existing PNG/JPG/GIF of at most 5 MB that really is a picture."""
+    logo = (path.parent / value).resolve()
+    if not logo.is_file() or logo.suffix.lower() not in LOGO_SUFFIXES:
+        raise reader.fail("kommune", "logo", f"peger på '{value}', som ikke er en billedfil "
+                          "(PNG eller JPG) ved siden af konfigurationsfilen.")
+    size = logo.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        raise reader.fail("kommune", "logo", f"peger på '{value}', som fylder "
+                          f"{size // (1024 * 1024)} MB; et logo må højst fylde 5 MB. Gem det i "
+                          "en mindre udgave.")
+    if not _is_picture(logo):
+        raise reader.fail("kommune", "logo", f"peger på '{value}', som ikke er et billede, "
+                          "der kan læses (filen er måske beskadiget eller har fået forkert "
+                          "endelse). Gem logoet igen som PNG eller JPG.")
+    return logo
+
+
+def _is_picture(path: Path) -> bool:
+    """True when python-docx (which puts the logo into the documents) can read the picture
+    and it has a size."""
+    from docx.image.image import Image   # loaded only when a logo is configured
+
+    try:
+        image = Image.from_file(str(path))
+        return image.px_width > 0 and image.px_height > 0
+    except Exception:                    # any unreadable picture is the same to the user
+        return False
+
+
+def _period(reader: _Reader, values: dict) -> str:
+    years = []
+    for key in PERIODE:
+        value = values.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not 2000 <= value <= 2100:
+            raise reader.fail("periode", key, "skal være et årstal, fx fra = 2026 og til = 2029.")
+        years.append(value)
+    if years[1] < years[0]:
+        raise reader.fail("periode", "til", "ligger før 'fra'.")
+    return f"{years[0]}-{years[1]}"
+
+
+def _aliases(reader: _Reader, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            and len(k) <= MAX_LIST_ITEM and len(v) <= MAX_LIST_ITEM for k, v in value.items()):
+        raise reader.fail("lister.aliaser", None, 'skal være en tabel med tekster, fx '
+                          '"Sundhedsplejen" = "Sundhed og Omsorg".')
+    return {k.strip(): v.strip() for k, v in value.items()}
 
 
 def _themes(reader: _Reader, value: Any) -> tuple[Theme, ...]:

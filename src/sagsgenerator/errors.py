@@ -47,3 +47,29 @@ class TemplatesInvalid(SagsgeneratorError):
 
 class InputWouldBeOverwritten(OutputError):
     """Raised when an output of the run would replace one of its inputs."""
+
+
+class RegisterError(SagsgeneratorError):
+    """Base of every error from the register; `danish` is what the user reads."""
+
+
+class RegisterUnusable(RegisterError):
+    """Raised when the register file cannot be opened: not a SQLite database, not a
+    register, or made by a newer sagsgenerator (a newer schema than this code knows)."""
+
+
+class RegisterBusy(RegisterError):
+    """Raised when another run holds the register longer than the busy timeout."""
+
+
+class CaseNumberPatternError(RegisterError):
+    """Raised when the configured case-number pattern uses an unknown field, an attribute,
+    a conversion or a width the register does not allow."""
+
+
+class UnknownProposal(RegisterError):
+    """Raised when a key does not name a proposal in the register."""
+
+
+class RegisterValueError(RegisterError):
+    """Raised when a decision or status cannot be recorded (unknown field or status)."""

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .casenumber import committee_abbreviation, format_case_number
 from .config import Config, Meeting
 from .danish import Period, sort_key
 from .model import Proposal
@@ -53,13 +54,6 @@ class Booking:
         return DeadlineState.OK
 
 
-def committee_abbreviation(name: str) -> str:
-    """'Social- og Sundhedsudvalget' -> 'SSU', 'Børne- og Undervisningsudvalget' -> 'BUU'."""
-    words = [w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in ("og", "i", "for")]
-    letters = "".join(w[0].upper() for w in words)
-    return letters + ("U" if name.lower().endswith("udvalget") else "")
-
-
 def deadlines_for(meeting: Meeting, config: Config, today: dt.date) -> tuple[Deadline, ...]:
     rules = config.deadlines
     result = []
@@ -89,8 +83,9 @@ def book(proposals: list[Proposal], config: Config, today: dt.date) -> list[Book
         reachable = next((m for m in upcoming if all(
             d.state is not DeadlineState.MISSED for d in deadlines_for(m, config, today))), None)
         year = (meeting.date if meeting else today).year
-        number = config.case_number_pattern.format(
-            aar=year, nr=index, udvalg=committee_abbreviation(committee))
+        number = format_case_number(config.case_number_pattern, {
+            "aar": year, "nr": index, "periode": config.period,
+            "udvalg": committee_abbreviation(committee)})
         bookings.append(Booking(proposal=proposal, committee=committee, meeting=meeting,
                                 deadlines=deadlines, first_reachable=reachable,
                                 case_number=number))

@@ -98,6 +98,42 @@ MESSAGES: dict[str, str] = {
     "column-duplicate": "Kolonnen '{header}' står flere gange ({cells}). Slet den ene.",
     "too-many-rows": "Arket 'Forslag' har {rows} rækker; der læses højst {limit}. Tjek at det "
                      "er den rigtige fil.",
+    # Decisions (handleplan.xlsx back from the chief groups)
+    "plan-sheet-missing": "Arket '{sheet}' findes ikke. Brug den handleplan.xlsx, sagsgenerator "
+                          "har skrevet, og ret kun i kolonnerne Prioritet, Projektejer, "
+                          "Finansiering, Opstart og Status.",
+    "plan-key-missing": "Kolonnen '{header}' mangler. Den er skjult i handleplan.xlsx og "
+                        "viser, hvilket forslag hver række er. Brug den handleplan.xlsx, "
+                        "sagsgenerator har skrevet.",
+    "plan-key-deleted": "Rækken har ingen nøgle i den skjulte kolonne, så det kan ikke ses, "
+                        "hvilket forslag den hører til. Er rækken indsat i hånden? Slet den, "
+                        "eller kopiér beslutningen over i forslagets egen række.",
+    "plan-key-copied": "Rækken har samme nøgle som {other}: rækken er kopieret. Slet kopien, "
+                       "så hvert forslag kun står én gang.",
+    "plan-key-unknown": "Nøglen '{value}' findes ikke i registret: rækken hører ikke til et "
+                        "forslag, registret kender. Er det en handleplan fra en anden periode "
+                        "eller et andet register?",
+    "decision-recorded": "{group} nr. {number}: {header} er nu »{value}« (besluttet "
+                         "{decided_on}).",
+    # Register
+
+    "register-title-changed": (
+        "{group} nr. {number} hed »{old}« i registret og hedder nu »{new}«. Titlen er helt "
+        "ændret under samme nummer: er forslaget omnummereret? Registret har ikke gemt den nye "
+        "udgave. Giv et nyt forslag et nyt nummer, eller bekræft at det er samme forslag."
+    ),
+    "register-renumbered": (
+        "{group} nr. {number} »{new}« ligner nr. {other} i registret. Er forslagene "
+        "omnummereret? Et forslag skal beholde sit nummer i hele perioden."
+    ),
+    "decision-contradicted": (
+        "{group} nr. {number}: {header} er »{value}« i arbejdsgruppens ark ({cell}), men "
+        "beslutningen fra {decided_on} er »{decision}« ({source}). Beslutningen gælder."
+    ),
+    "register-reinstated": (
+        "{group} nr. {number} »{title}« var trukket tilbage {withdrawn_on} og er med igen. "
+        "Det beholder sit sagsnummer."
+    ),
 }
 
 # The code registry: a Finding can only be made with one of these (findings.py checks).

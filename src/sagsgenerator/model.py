@@ -9,7 +9,7 @@ and how wide the column is. The blank workbook, the reader and the validator all
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from decimal import Decimal
 from typing import Any, Literal
@@ -188,6 +188,8 @@ COLUMNS_BY_FIELD: dict[type[BaseModel], dict[str, Column]] = {
     WorkingGroup: {c.field: c for c in GROUP_COLUMNS},
 }
 PROPOSAL_SHEET = "Forslag"
+# The hidden column of handleplan.xlsx that maps each row to its proposal in the register.
+KEY_HEADER = "Nøgle (rør ikke)"
 GROUP_SHEET = "Arbejdsgruppe"
 GUIDE_SHEET = "Vejledning"
 LISTS_SHEET = "Lister"
@@ -202,3 +204,4 @@ class Intake:
     group: WorkingGroup | None
     proposals: list[Proposal]
     report: Report
+    numbers: list[int] = field(default_factory=list)    # every Nr. read, valid rows or not

@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..config import DEFAULT_CONFIG, Config
 from ..output import atomic_write
@@ -120,14 +120,15 @@ def template_path(name: str, folder: Path | None = None) -> Path:
 def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = KINDS,
                    config: Config = DEFAULT_CONFIG,
                    template_dir: Path | None = None,
-                   today: dt.date | None = None) -> tuple[list[Job], list]:
-    """Every document to write, in order, and the batch's items."""
+                   today: dt.date | None = None, **numbers: Any) -> tuple[list[Job], list]:
+    """Every document to write, in order, and the batch's items. `numbers` are the case
+    numbers from the register (see render.context.batch_items)."""
     wanted = set(kinds)
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"Ukendt dokumenttype: {', '.join(sorted(unknown))}. "
                          f"Vælg mellem {', '.join(KINDS)}.")
-    items = batch_items(intakes, config, today)
+    items = batch_items(intakes, config, today, **numbers)
     jobs: list[Job] = []
     names: set[str] = set()
     for kind in (k for k in KINDS if k in wanted and items):
@@ -163,7 +164,9 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                     config: Config = DEFAULT_CONFIG, pdf: bool = False,
                     template_dir: Path | None = None, workers: int | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    today: dt.date | None = None) -> list[Written]:
+                    today: dt.date | None = None,
+                    case_numbers: Mapping[tuple[str, int], str] | None = None,
+                    committee_case_numbers: Mapping[str, str] | None = None) -> list[Written]:
     """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
     in order.
 
@@ -172,7 +175,9 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
     total documents are written. With pdf=True every .docx is also converted to PDF by one
     LibreOffice process."""
     kinds = list(kinds)
-    jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today)
+    jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today,
+                                 case_numbers=case_numbers,
+                                 committee_case_numbers=committee_case_numbers)
     if not jobs:
         return []
     workers = workers or os.cpu_count() or 1

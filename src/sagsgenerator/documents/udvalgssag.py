@@ -74,7 +74,7 @@ def context(committee: str | None, items: list[Item], config: Config) -> dict:
                                              sort_key(e[0]))):
         financing.append({"name": name, **totals(group)})
     return {
-        **header_block(config, committee, _meeting(items)),
+        **header_block(config, committee, _meeting(items), items[0].committee_case_number),
         "title": TITLE,
         "summary": summary,
         "recommendation": recommendation,

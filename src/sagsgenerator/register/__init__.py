@@ -2,7 +2,7 @@
 rounds and years (issue 13). One SQLite file; see store.py for how runs share it."""
 
 from .changes import Cell, ChangeKind, FieldChange, ProposalChanges, format_change_lines
-from .casenumber import format_case_number, parse_pattern
+from ..casenumber import format_case_number, parse_pattern
 from .decisions import DECISION_FIELDS, Decision
 from .errors import (MESSAGES, CaseNumberPatternError, RegisterBusy, RegisterError,
                      RegisterUnusable, RegisterValueError, RegisterWarning, UnknownProposal)

@@ -22,7 +22,7 @@ from typing import Any
 from ..config import DEFAULT_CONFIG, Config
 from ..danish import format_date, sort_key
 from ..model import Proposal, RowSource, WorkingGroup
-from .casenumber import committee_abbreviation, fields_used, format_case_number
+from ..casenumber import committee_abbreviation, fields_used, format_case_number
 from .changes import Cell, ChangeKind, FieldChange, ProposalChanges, diff
 from .decisions import DECISION_FIELDS, Decision
 from .errors import (RegisterBusy, RegisterError, RegisterUnusable, RegisterValueError,

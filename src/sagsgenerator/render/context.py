@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from decimal import Decimal
@@ -43,6 +43,7 @@ class Item:
     working_group: WorkingGroup | None = None
     meeting: dt.date | None = None          # from the committee calendar, when given "today"
     case_number: str | None = None
+    committee_case_number: str | None = None  # of the combined committee case it goes to
 
 
 def slug(text: str, max_length: int = 60) -> str:
@@ -57,10 +58,14 @@ def slug(text: str, max_length: int = 60) -> str:
 
 
 def batch_items(intakes: Iterable[Intake], config: Config,
-                today: dt.date | None = None) -> list[Item]:
+                today: dt.date | None = None, *,
+                case_numbers: Mapping[tuple[str, int], str] | None = None,
+                committee_case_numbers: Mapping[str, str] | None = None) -> list[Item]:
     """Every valid proposal of the batch, ordered by focus area (as configured), working group
     (Danish alphabetical) and number. Given `today`, each gets its meeting and case number
-    from the committee calendar."""
+    from the committee calendar; `case_numbers` ((group, Nr.) -> number, from the register)
+    take their place, and `committee_case_numbers` (committee -> number) name the combined
+    committee cases."""
     from ..meetings import book  # meetings imports this module's neighbours
 
     intakes = list(intakes)
@@ -74,12 +79,18 @@ def batch_items(intakes: Iterable[Intake], config: Config,
         name = group.name if group else intake.path.stem
         for proposal in intake.proposals:
             booking = bookings.get(id(proposal))
+            number = booking.case_number if booking else None
+            if case_numbers is not None:
+                number = case_numbers.get((name, proposal.number))
+            committee = group.committee if group else None
             items.append(Item(proposal=proposal, group=name, group_slug=slug(name, 30),
                               focus_area=group.focus_area if group else NO_FOCUS_AREA,
                               committee=group.committee if group else None,
                               working_group=group,
                               meeting=booking.meeting.date if booking and booking.meeting else None,
-                              case_number=booking.case_number if booking else None))
+                              case_number=number,
+                              committee_case_number=(committee_case_numbers or {}).get(
+                                  committee or "")))
     return sorted(items, key=lambda i: (focus_order(i.focus_area, config),
                                         sort_key(i.group), i.proposal.number))
 

@@ -112,8 +112,10 @@ def validate_raw(raw: RawIntake, config: Config = DEFAULT_CONFIG, strict: bool =
                             params={"count": str(count), "low": str(config.min_proposals),
                                     "high": str(config.max_proposals)})])
     report.rows_valid = len(proposals)
+    numbers = [n for n in (_comparable("number", r.values.get("number")) for r in raw.rows)
+               if n is not None]
     return Intake(path=raw.path, name=raw.name, group=group, proposals=proposals,
-                  report=report)
+                  report=report, numbers=numbers)
 
 
 def _column_order(finding: Finding) -> int:
