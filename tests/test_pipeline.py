@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -46,16 +47,17 @@ def entries(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def cli_documents(runner, config: Path, out: Path) -> dict[str, bytes]:
+def cli_documents(runner, config: Path, out: Path, register: Path | None) -> dict[str, bytes]:
+    store = ["--register", str(register)] if register else ["--uden-register"]
     result = runner.invoke(cli, ["generer", *[str(INPUT / n) for n in EXAMPLES], "--ud", str(out),
-                                 "--dato", TODAY.isoformat(), "--konfig", str(config)])
+                                 "--dato", TODAY.isoformat(), "--konfig", str(config), *store])
     assert result.exit_code == 0, result.output
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())
             if p.suffix in (".docx", ".xlsx") and "-markeret" not in p.stem}
 
 
-def web_documents(config: Path) -> dict[str, bytes]:
-    app = create_app(config_path=config, today=TODAY)
+def web_documents(config: Path, register: Path | None) -> dict[str, bytes]:
+    app = create_app(config_path=config, today=TODAY, register=register)
     with TestClient(app, base_url=BASE, headers={"origin": BASE}) as client:
         files = [("filer", (n, (INPUT / n).read_bytes(), "application/octet-stream"))
                  for n in EXAMPLES]
@@ -73,11 +75,16 @@ def web_documents(config: Path) -> dict[str, bytes]:
         return entries(bundle.content)
 
 
-def test_cli_and_web_write_the_same_bytes(runner, tmp_path):
-    config = tmp_path / "sagsgenerator.toml"
+@pytest.mark.parametrize("registers", ["none", "separate", "shared"])
+def test_cli_and_web_write_the_same_bytes(runner, tmp_path, registers):
+    """Without a register; each with a new register of its own; and the web page after the
+    command line on the same register (the case numbers the CLI gave are kept)."""
+    config = tmp_path / "proeve.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    from_cli = cli_documents(runner, config, tmp_path / "cli")
-    from_web = web_documents(config)
+    cli_register = None if registers == "none" else tmp_path / "cli.db"
+    web_register = {"none": None, "separate": tmp_path / "web.db", "shared": cli_register}[registers]
+    from_cli = cli_documents(runner, config, tmp_path / "cli", cli_register)
+    from_web = web_documents(config, web_register)
     assert sorted(from_cli) == sorted(from_web)
     assert len(from_cli) >= 9
     for name in from_cli:
@@ -91,4 +98,4 @@ def test_cli_and_web_write_the_same_bytes(runner, tmp_path):
     paper = next(n for n in from_web if n.startswith("sagsfremstilling"))
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(from_web[paper])).paragraphs)
     assert "Mødedato:\t14. januar 2027" in text
-    assert "Sagsnr.:\t2027-" in text and "Sagsnr.:\t______________" not in text
+    assert re.search(r"Sagsnr.:\t20(26|27)-0\d\d\n", text) and "Sagsnr.:\t______________" not in text

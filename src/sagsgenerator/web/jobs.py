@@ -7,7 +7,6 @@ made afterwards and fill in on the page. `make_previews` is the one place that m
 
 from __future__ import annotations
 
-import inspect
 import logging
 import shutil
 import threading
@@ -50,12 +49,7 @@ def batch_arguments(settings: Settings, session: Session, job: Job) -> dict[str,
         marks_dir=session.folder / "markeret", display_names=session.display_names,
         # No worker processes from a server thread: forking a threaded process can hang
         # (Linux), and Windows would start a second server in every worker.
-        workers=1)
-    if settings.register is not None:
-        # TODO(lead, issue 13): run_batch(register=...) records the round and uses the
-        # register's case numbers; until it exists the web run is stateless.
-        if "register" in inspect.signature(run_batch).parameters:
-            arguments["register"] = settings.register
+        workers=1, register=settings.register)
     return arguments
 
 
