@@ -130,4 +130,5 @@ def make_previews(job: Job, folder: Path) -> None:
             try:
                 document.preview_html = preview.first_page_html(document.path)
             except Exception:
-                log.exception("Forhåndsvisning af %s mislykkedes", document.name)
+                if document.path.exists():     # not when the batch was deleted meanwhile
+                    log.exception("Forhåndsvisning af %s mislykkedes", document.name)
