@@ -12,7 +12,9 @@ Run: .venv/bin/python scripts/make_templates.py [FOLDER]   (default templates/do
 from __future__ import annotations
 
 import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -24,12 +26,19 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from sagsgenerator.config import DEFAULT_CONFIG
 from sagsgenerator.render.engine import FIXED_TIME, LANGUAGE, fixed_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 HEADER_FILL = "DCE3EC"
 GROUP_FILL = "EEF2F6"
+NBSP = "\u00a0"
+BODY_FONT = "Calibri"  # LibreOffice shows it with Carlito, which has the same metrics
+HEADING_FONT = "Cambria"  # ... and this one with Caladea
+TABLE_PT = 8.5  # the large tables (plan, catalogue overview, follow-up)
+BODY_PT = 11.0  # body text, and the small tables of the case papers
+A4_CM = (21.0, 29.7)
 
 
 # --- document, styles, header and footer ------------------------------------------------------
@@ -45,7 +54,9 @@ def new_document(title: str, landscape: bool = False, margin_cm: float = 2.5) ->
     section.left_margin = section.right_margin = Cm(margin_cm)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     section.header_distance = section.footer_distance = Cm(1.0)
+    doc._text_width_cm = (A4_CM[1] if landscape else A4_CM[0]) - 2 * margin_cm
     set_styles(doc)
+    set_settings(doc)
     set_header_footer(section)
     core = doc.core_properties
     core.title, core.language, core.author = title, LANGUAGE, ""
@@ -64,23 +75,35 @@ def set_styles(doc: Document) -> None:
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:eastAsia"), LANGUAGE)
 
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), BODY_FONT)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attribute), None)
+
     normal = styles["Normal"]
-    normal.font.name, normal.font.size = "Calibri", Pt(11)
+    normal.font.name, normal.font.size = BODY_FONT, Pt(BODY_PT)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
     for name, size, before in (("Heading 1", 15, 18), ("Heading 2", 12.5, 12),
                                ("Heading 3", 11.5, 10)):
         style = styles[name]
-        style.font.name, style.font.size, style.font.bold = "Calibri", Pt(size), True
+        style.font.name, style.font.size, style.font.bold = BODY_FONT, Pt(size), True
         style.font.color.rgb = ACCENT
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(4)
         style.paragraph_format.keep_with_next = True
     title = styles["Title"]
-    title.font.name, title.font.size, title.font.color.rgb = "Calibri", Pt(24), ACCENT
+    title.font.name, title.font.size, title.font.color.rgb = HEADING_FONT, Pt(24), ACCENT
     title.paragraph_format.space_after = Pt(12)
     subtitle = styles["Subtitle"]
-    subtitle.font.name, subtitle.font.size = "Calibri", Pt(14)
+    subtitle.font.name, subtitle.font.size = HEADING_FONT, Pt(14)
+    caption = styles["Caption"]
+    caption.font.size, caption.font.bold, caption.font.italic = Pt(9.5), False, True
+    caption.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
     for name in ("Header", "Footer"):
         styles[name].font.size = Pt(9)
         styles[name].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
@@ -88,7 +111,7 @@ def set_styles(doc: Document) -> None:
 
     table_text = styles.add_style("Tabeltekst", WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal
-    table_text.font.size = Pt(8.5)
+    table_text.font.size = Pt(TABLE_PT)
     table_text.paragraph_format.space_after = Pt(2)
     table_text.paragraph_format.line_spacing = 1.0
     table_head = styles.add_style("Tabeloverskrift", WD_STYLE_TYPE.PARAGRAPH)
@@ -97,11 +120,23 @@ def set_styles(doc: Document) -> None:
     table_head.paragraph_format.keep_with_next = True
     table_bullet = styles.add_style("Tabelpunkt", WD_STYLE_TYPE.PARAGRAPH)
     table_bullet.base_style = styles["List Bullet"]
-    table_bullet.font.size = Pt(8.5)
+    table_bullet.font.size = Pt(TABLE_PT)
     table_bullet.paragraph_format.space_after = Pt(0)
     table_bullet.paragraph_format.left_indent = Cm(0.35)
     table_bullet.paragraph_format.first_line_indent = Cm(-0.3)
     table_bullet.paragraph_format.line_spacing = 1.0
+    # Body-size table text: the case papers' small tables (Økonomi) read like the text.
+    large_text = styles.add_style("Tabeltekst stor", WD_STYLE_TYPE.PARAGRAPH)
+    large_text.base_style = table_text
+    large_text.font.size = Pt(BODY_PT)
+    large_head = styles.add_style("Tabeloverskrift stor", WD_STYLE_TYPE.PARAGRAPH)
+    large_head.base_style = large_text
+    large_head.font.bold = True
+    large_head.paragraph_format.keep_with_next = True
+    note = styles.add_style("Tabelnote", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size, note.font.italic = Pt(9), True
+    note.paragraph_format.space_before = Pt(3)
     for level in (1, 2, 3):
         # Word knows these built-in names; it uses them when it updates the table of contents.
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
@@ -109,6 +144,50 @@ def set_styles(doc: Document) -> None:
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.space_after = Pt(2 if level > 1 else 4)
         toc.font.bold = level == 1
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# CT_Settings: the elements that may come before w:autoHyphenation, in schema order.
+BEFORE_HYPHENATION = ("writeProtection", "view", "zoom", "removePersonalInformation",
+                      "removeDateAndTime", "doNotDisplayPageBoundaries", "displayBackgroundShape",
+                      "printPostScriptOverText", "printFractionalCharacterWidth",
+                      "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+                      "saveSubsetFonts", "saveFormsData", "mirrorMargins",
+                      "alignBordersAndEdges", "bordersDoNotSurroundHeader",
+                      "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
+                      "hideGrammaticalErrors", "activeWritingStyle", "proofState",
+                      "formsDesign", "attachedTemplate", "linkStyles", "stylePaneFormatFilter",
+                      "stylePaneSortMethod", "documentType", "mailMerge", "revisionView",
+                      "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting",
+                      "documentProtection", "autoFormatOverride", "styleLockTheme",
+                      "styleLockQFSet", "defaultTabStop")
+
+
+def set_settings(doc: Document) -> None:
+    """Danish hyphenation on (Word and LibreOffice hyphenate with the da-DK dictionary), and
+    Danish as the theme's language."""
+    settings = doc.settings.element
+    after = [e for e in settings if etree_name(e) in BEFORE_HYPHENATION]
+    hyphenation = OxmlElement("w:autoHyphenation")
+    if after:
+        after[-1].addnext(hyphenation)
+    else:
+        settings.insert(0, hyphenation)
+    zone = OxmlElement("w:hyphenationZone")
+    zone.set(qn("w:val"), "357")  # 0.63 cm, Word's default
+    hyphenation.addnext(zone)
+    caps = OxmlElement("w:doNotHyphenateCaps")
+    zone.addnext(caps)
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = OxmlElement("w:themeFontLang")
+        anchor = settings.find(qn("w:rsids"))
+        (anchor.addnext if anchor is not None else settings.append)(theme_lang)
+    theme_lang.set(qn("w:val"), LANGUAGE)
+
+
+def etree_name(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
 
 
 def add_field(paragraph, instruction: str, shown: str) -> None:
@@ -191,6 +270,66 @@ def page_break(doc: Document) -> None:
 
 # --- tables -----------------------------------------------------------------------------------
 
+FONT_FILES = {False: "Carlito-Regular.ttf", True: "Carlito-Bold.ttf"}
+FONT_DIRS = [Path("/usr/share/fonts/truetype/crosextra"), Path("/usr/share/fonts/crosextra")]
+CELL_PADDING_CM = 2 * 70 / 1440 * 2.54  # narrow_cell_margins: 70 twips left and right
+SLACK_CM = 0.15  # rounding in the layout engines; a word that just fits may still wrap
+
+
+def text_cm(text: str, size_pt: float, bold: bool = False) -> float:
+    """The width of a text in Calibri (measured with Carlito, the same metrics; estimated
+    when the font is not installed)."""
+    for folder in FONT_DIRS:
+        path = folder / FONT_FILES[bold]
+        if path.is_file():
+            from PIL import ImageFont  # matplotlib's dependency, installed with the project
+            font = ImageFont.truetype(str(path), 100)
+            return font.getlength(text) / 100 * size_pt / 72 * 2.54
+    return len(text) * size_pt * (0.55 if bold else 0.5) / 72 * 2.54
+
+
+def unbreakable_parts(text: str) -> list[str]:
+    """What a layout engine cannot break: the words (no-break spaces keep words together)."""
+    return [w for w in re.split(r"[ \t\n-]+", text) if w]
+
+
+def fit_widths(total_cm: float, columns: list[tuple[str, list[str], float]],
+               size_pt: float = TABLE_PT) -> list[float]:
+    """Column widths (cm) that sum to the text width: each column at least as wide as its
+    longest unbreakable word (the header in bold, the samples of what it will hold), the rest
+    shared by weight. No word is then broken inside a cell."""
+    minimum = []
+    for header, samples, _weight in columns:
+        need = [text_cm(w, size_pt, bold=True) for w in unbreakable_parts(header)]
+        # Samples break only at spaces: "BKS-12" must not wrap at its hyphen.
+        need += [text_cm(w, size_pt) for s in samples for w in s.split(" ")]
+        minimum.append(max(need, default=0.5) + CELL_PADDING_CM + SLACK_CM)
+    spare = total_cm - sum(minimum)
+    if spare < 0:
+        raise ValueError(f"Kolonnerne {[c[0] for c in columns]} kræver {sum(minimum):.2f} cm; "
+                         f"der er {total_cm:.2f} cm.")
+    weights = sum(c[2] for c in columns) or 1
+    widths = [m + spare * c[2] / weights for m, c in zip(minimum, columns)]
+    # Whole twips, summing exactly to the text width (Word and LibreOffice round to twips).
+    twips = [round(w / 2.54 * 1440) for w in widths]
+    twips[max(range(len(twips)), key=lambda i: twips[i])] += round(total_cm / 2.54 * 1440) - sum(twips)
+    return [t / 1440 * 2.54 for t in twips]
+
+
+def _longest_words(values) -> list[str]:
+    return sorted({w for v in values for w in unbreakable_parts(v)}, key=len)[-3:]
+
+
+# Samples of what the columns hold: the configured vocabularies and the longest dates/amounts.
+CENTRES = _longest_words(DEFAULT_CONFIG.centres)
+FINANCING = _longest_words(DEFAULT_CONFIG.financing_types)
+KINDS = list(DEFAULT_CONFIG.proposal_kinds)
+DATE = f"30.{NBSP}september{NBSP}2026"
+MONTH = f"september{NBSP}2026"
+AMOUNT = "12.500.000"
+AMOUNT_KR = f"12.500.000{NBSP}kr."
+NUMBER = "BKS-12"
+
 def cell_text(cell, text: str, style: str = "Tabeltekst", bold: bool = False):
     paragraph = cell.paragraphs[0]
     paragraph.style = style
@@ -220,23 +359,49 @@ def narrow_cell_margins(table, twips: int = 70) -> None:
     tbl_pr.insert(list(tbl_pr).index(tbl_pr.find(qn("w:tblLook"))), margins)
 
 
+def set_table_width(table, width_cm: float) -> None:
+    """w:tblW in twips and a fixed layout: Word and LibreOffice keep the columns as given."""
+    tbl_pr = table._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:w"), str(round(width_cm / 2.54 * 1440)))
+    width.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    # CT_TblPr order: ... tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook
+    anchor = tbl_pr.find(qn("w:tblCellMar"))
+    if anchor is None:
+        anchor = tbl_pr.find(qn("w:tblLook"))
+    if anchor is not None:
+        anchor.addprevious(layout)
+    else:
+        tbl_pr.append(layout)
+
+
 def repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def new_table(doc: Document, headers: list[str], widths_cm: list[float],
-              right: set[int] = frozenset()):
-    """A table with a repeating header row; returns it for the body rows to be added."""
+              right: set[int] = frozenset(), large: bool = False):
+    """A table with a repeating header row whose columns sum to no more than the text width;
+    returns it for the body rows to be added. `large`: body-size text (case papers)."""
+    assert sum(widths_cm) <= doc._text_width_cm + 0.01, (headers, sum(widths_cm))
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    table._text_style = "Tabeltekst stor" if large else "Tabeltekst"
+    head_style = "Tabeloverskrift stor" if large else "Tabeloverskrift"
     for i, width in enumerate(widths_cm):
         table.columns[i].width = Cm(width)
+    set_table_width(table, sum(widths_cm))
     for i, (cell, text) in enumerate(zip(table.rows[0].cells, headers)):
         cell.width = Cm(widths_cm[i])
-        paragraph = cell_text(cell, text, "Tabeloverskrift")
+        paragraph = cell_text(cell, text, head_style)
         if i in right:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         shade(cell, HEADER_FILL)
@@ -255,7 +420,7 @@ def add_row(table, texts: list, bold: bool = False, fill: str | None = None):
         if callable(value):
             value(cell)
         else:
-            paragraph = cell_text(cell, value, bold=bold)
+            paragraph = cell_text(cell, value, table._text_style, bold=bold)
             if i in table._right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if fill:
@@ -289,12 +454,27 @@ def merged_row(table, text: str, fill: str = GROUP_FILL) -> None:
     first.width = Cm(sum(table._widths))
     cell_text(first, text, "Tabeloverskrift")
     shade(first, fill)
+    return row
 
 
 def loop_rows(table, loop: str, cells: list) -> None:
     tag_row(table, "{%tr for " + loop + " %}")
     add_row(table, cells)
     tag_row(table, "{%tr endfor %}")
+
+
+def paragraphs_cell(values: str, style: str = "Tabeltekst", bold_first: str | None = None):
+    """A cell with one paragraph per element of a list (user text split at Alt+Enter);
+    `bold_first`: a bold line before them."""
+    def fill(cell):
+        if bold_first:
+            cell_text(cell, bold_first, style, bold=True)
+            para(cell, "{%p for t in " + values + " %}", style)
+        else:
+            cell_text(cell, "{%p for t in " + values + " %}", style)
+        para(cell, "{{ t }}", style)
+        para(cell, "{%p endfor %}", style)
+    return fill
 
 
 def lines_cell(loop: str, expr: str, style: str = "Tabelpunkt"):
@@ -316,14 +496,64 @@ def two_lines_cell(first: str, second: str, vm: bool = False):
 
 # --- the five templates -----------------------------------------------------------------------
 
+def keep_next(paragraph):
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def text_loop(doc: Document, values: str, style: str | None = None, keep: bool = False):
+    """One paragraph per element of a list: user text with Alt+Enter becomes real paragraphs
+    (docxtpl's "\\n" would only be a line break inside one paragraph)."""
+    tag(doc, "{%p for t in " + values + " %}")
+    paragraph = para(doc, "{{ t }}", style)
+    if keep:
+        keep_next(paragraph)
+    tag(doc, "{%p endfor %}")
+    return paragraph
+
+
+def budget_table(doc: Document, large: bool, financing: bool, name: str = "budget"):
+    """Resources per budget year (the budget year and three overslagsår): Opstart, Drift,
+    (per financing,) I alt; the rule under the table."""
+    size = BODY_PT if large else TABLE_PT
+    label_samples = ["Finansiering"] + (FINANCING if financing else [])
+    columns = [("Beløb i kr.", label_samples, 3.0)] + [("2026", [AMOUNT], 1.0)] * 4
+    total = min(doc._text_width_cm, 16.0)
+    widths = fit_widths(total, columns, size)
+    years = [f"{{{{ {name}.years[{k}] }}}}" for k in range(4)]
+    table = new_table(doc, ["Beløb i kr."] + years, widths, right={1, 2, 3, 4}, large=large)
+    loop_rows(table, f"r in {name}.rows", ["{{ r.label }}"] +
+              [f"{{{{ r.amounts[{k}] }}}}" for k in range(4)])
+    add_row(table, ["I alt"] + [f"{{{{ {name}.total.amounts[{k}] }}}}" for k in range(4)],
+            bold=True, fill=GROUP_FILL)
+    if financing:
+        tag_row(table, "{%tr if " + name + ".financing %}")
+        row = merged_row(table, "Finansiering")
+        tag_row(table, "{%tr endif %}")
+        loop_rows(table, f"f in {name}.financing", ["{{ f.label }}"] +
+                  [f"{{{{ f.amounts[{k}] }}}}" for k in range(4)])
+    keep_together(table)
+    para(doc, "{{ " + name + ".rule }}", "Tabelnote")
+    return table
+
+
+def decision(doc: Document) -> None:
+    """'Beslutning' and room for the committee's decision: one paragraph, so the heading is
+    never left alone at a page's foot (LibreOffice lets an empty last paragraph go)."""
+    para(doc, "Beslutning", "Heading 1")
+    room = para(doc, "{{ decision }}")
+    room.paragraph_format.space_after = Pt(48)
+
+
 def sagsfremstilling() -> Document:
     doc = new_document("Sagsfremstilling")
     header_block(doc, [("Udvalg", "{{ committee }}"), ("Mødedato", "{{ meeting_date }}"),
                        ("Sagsnr.", "{{ case_number }}"), ("Punkt nr.", "{{ agenda_item }}"),
-                       ("Arbejdsgruppe", "{{ p.group }}")])
+                       ("Arbejdsgruppe", "{{ p.group }}"), ("Forslag nr.", "{{ p.nr }}"),
+                       ("Dato", "{{ date }}")])
     para(doc, "{{ p.title }}", "Title")
     para(doc, "Resumé", "Heading 1")
-    para(doc, "{{ p.summary }}")
+    text_loop(doc, "p.summary_paragraphs")
     para(doc, "Indstilling", "Heading 1")
     para(doc, "{{ recommendation }}")
     para(doc, "Sagsfremstilling", "Heading 1")
@@ -335,14 +565,14 @@ def sagsfremstilling() -> Document:
     labelled(doc, "Tema i sundhedsstrategien", "{{ p.theme }}")
     tag(doc, "{%p endif %}")
     para(doc, "Formål og forventet effekt", "Heading 2")
-    para(doc, "{{ p.purpose }}")
+    text_loop(doc, "p.purpose_paragraphs")
     para(doc, "Målgruppe og problemets omfang", "Heading 2")
     para(doc, "Målgruppe", "Heading 3")
-    para(doc, "{{ p.target_group }}")
+    text_loop(doc, "p.target_group_paragraphs")
     para(doc, "Problemets omfang", "Heading 3")
-    para(doc, "{{ p.problem_size }}")
+    text_loop(doc, "p.problem_size_paragraphs")
     para(doc, "Indhold og rammer", "Heading 2")
-    para(doc, "{{ p.content }}")
+    text_loop(doc, "p.content_paragraphs")
     para(doc, "Ansvar og organisering", "Heading 2")
     labelled(doc, "Ansvarligt center", "{{ p.centre }}")
     tag(doc, "{%p if p.partners %}")
@@ -350,25 +580,21 @@ def sagsfremstilling() -> Document:
     tag(doc, "{%p endif %}")
     labelled(doc, "Projektejer", "{{ owner }}")
     para(doc, "Monitorering og evaluering", "Heading 2")
-    para(doc, "{{ p.monitoring }}")
-    para(doc, "Målindikatorer:", bold=True)
+    text_loop(doc, "p.monitoring_paragraphs")
+    # The indicators and the follow-up line stay with their label (no "Opfølgning:" alone).
+    keep_next(para(doc, "Målindikatorer:", bold=True))
     tag(doc, "{%p for i in p.indicators %}")
-    para(doc, "{{ i }}", "List Bullet")
+    keep_next(para(doc, "{{ i }}", "List Bullet"))
     tag(doc, "{%p endfor %}")
     labelled(doc, "Opfølgning", "{{ p.follow_up }}")
     para(doc, "Økonomi", "Heading 1")
-    table = new_table(doc, ["Ressourcer", "Beløb"], [10.0, 6.0], right={1})
-    add_row(table, ["Opstart", "{{ p.cost_start }}"])
-    add_row(table, ["Drift pr. år", "{{ p.cost_yearly }}"])
-    add_row(table, ["I alt første år", "{{ p.cost_first_year }}"], bold=True)
-    add_row(table, ["Finansiering", "{{ p.financing }}"])
-    keep_together(table)
-    para(doc)
+    keep_next(para(doc, "{{ economy_text }}"))
+    budget_table(doc, large=True, financing=False)
     para(doc, "Tidsplan", "Heading 1")
-    labelled(doc, "Opstart", "{{ p.start }}")
-    labelled(doc, "Opfølgning", "{{ p.follow_up }}")
-    para(doc, "Beslutning", "Heading 1")
-    para(doc)
+    keep_next(labelled(doc, "Opstart", "{{ p.start }}"))
+    # Tidsplan, Beslutning and its empty lines stay together: Beslutning never stands alone.
+    keep_next(labelled(doc, "Opfølgning", "{{ p.follow_up }}"))
+    decision(doc)
     tag(doc, "{%p if attachments %}")
     para(doc, "Bilag", "Heading 1")
     tag(doc, "{%p for a in attachments %}")
@@ -387,6 +613,7 @@ def idekatalog() -> Document:
     para(doc, "{{ subtitle }}", "Subtitle")
     para(doc, "{{ municipality }}", bold=True)
     para(doc, "{{ administration }}")
+    para(doc, "{{ date }}")
     para(doc)
     para(doc, "{{ intro }}")
     page_break(doc)
@@ -413,9 +640,13 @@ def idekatalog() -> Document:
     page_break(doc)
 
     para(doc, "Oversigt over forslagene", "Heading 1")
-    table = new_table(doc, ["Nr.", "Titel", "Type", "Ansvarligt center", "Opstart kr.",
-                            "Drift pr. år kr.", "Finansiering"],
-                      [0.8, 3.5, 3.0, 2.6, 2.1, 2.1, 2.9], right={0, 4, 5})
+    headers = ["Nr.", "Titel", "Type", "Ansvarligt center", f"Opstart{NBSP}(kr.)",
+               f"Drift pr.{NBSP}år{NBSP}(kr.)", "Finansiering"]
+    widths = fit_widths(doc._text_width_cm, [
+        (headers[0], [NUMBER], 0), (headers[1], [], 5), (headers[2], KINDS, 0.5),
+        (headers[3], CENTRES, 2), (headers[4], [AMOUNT], 0), (headers[5], [AMOUNT], 0),
+        (headers[6], FINANCING, 1.5)])
+    table = new_table(doc, headers, widths, right={4, 5})
     tag_row(table, "{%tr for g in overview %}")
     merged_row(table, "{{ g.name }}")
     loop_rows(table, "p in g.proposals", ["{{ p.nr }}", "{{ p.title }}", "{{ p.kind }}",
@@ -430,13 +661,20 @@ def idekatalog() -> Document:
     tag(doc, "{%p for fa in areas %}")
     para(doc, "{{ fa.name }}", "Heading 1")
     tag(doc, "{%p for g in fa.groups %}")
+    # A group named after its focus area gets no heading of its own: the name once.
+    tag(doc, "{%p if g.heading %}")
     para(doc, "{{ g.heading }}", "Heading 2")
+    tag(doc, "{%p endif %}")
     para(doc, "{{ g.intro }}", italic=True)
     tag(doc, "{%p for p in g.proposals %}")
-    para(doc, "{{ p.nr }}. {{ p.title }}", "Heading 3")
-    para(doc, "{{ p.kind_line }}", italic=True)
-    para(doc, "{{ p.summary }}")
-    labelled(doc, "Målgruppe", "{{ p.target_group }}")
+    tag(doc, "{%p if g.heading %}")
+    para(doc, "{{ p.nr }} {{ p.title }}", "Heading 3")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ p.nr }} {{ p.title }}", "Heading 2")
+    tag(doc, "{%p endif %}")
+    keep_next(para(doc, "{{ p.kind_line }}", italic=True))
+    text_loop(doc, "p.summary_paragraphs")
+    labelled(doc, "Målgruppe", "{{ p.target_group_line }}")
     labelled(doc, "Ansvarligt center", "{{ p.centre }}")
     labelled(doc, "Ressourcer", "{{ p.resources }}")
     tag(doc, "{%p endfor %}")
@@ -448,13 +686,18 @@ def idekatalog() -> Document:
 def handleplan() -> Document:
     doc = new_document("Handleplan", landscape=True, margin_cm=2.0)
     para(doc, "{{ title }}", "Title")
+    para(doc, "{{ subtitle }}", "Subtitle")
     para(doc, "{{ intro }}")
-    headers = ["Prioritet", "Indsats", "Formål", "Ansvar", "Opstart", "Finansiering",
-               "Ressourcer opstart kr.", "Ressourcer drift pr. år kr."]
-    widths = [1.9, 4.3, 7.5, 3.6, 2.2, 2.7, 2.25, 2.25]
+    headers = ["Prioritet", "Nr.", "Indsats", "Formål", "Ansvar", "Opstart", "Finansiering",
+               f"Opstart{NBSP}(kr.)", f"Drift pr.{NBSP}år{NBSP}(kr.)"]
+    widths = fit_widths(doc._text_width_cm, [
+        (headers[0], [], 0), (headers[1], [NUMBER], 0), (headers[2], [], 3),
+        (headers[3], [], 7), (headers[4], CENTRES, 2), (headers[5], [DATE], 0),
+        (headers[6], FINANCING, 0.5), (headers[7], [AMOUNT], 0), (headers[8], [AMOUNT], 0)])
     tag(doc, "{%p for fa in areas %}")
     para(doc, "{{ fa.name }}", "Heading 1")
-    table = new_table(doc, headers, widths, right={0, 6, 7})
+    keep_next(para(doc, "{{ fa.intro }}"))
+    table = new_table(doc, headers, widths, right={0, 7, 8})
 
     def responsible(cell):
         cell_text(cell, "{{ p.centre }}")
@@ -462,25 +705,40 @@ def handleplan() -> Document:
         para(cell, "Projektejer: {{ p.owner }}", "Tabeltekst")
         para(cell, "{%p endif %}", "Tabeltekst")
 
-    loop_rows(table, "p in fa.proposals", ["{{ p.priority }}", two_lines_cell("{{ p.title }}",
-                                                                          "{{ p.group }}"),
-                                       "{{ p.purpose }}", responsible, "{{ p.start }}",
-                                       "{{ p.financing }}", "{{ p.start_kr }}",
-                                       "{{ p.yearly_kr }}"])
-    add_row(table, ["", "I alt {{ fa.name }}", "", "", "", "", "{{ fa.total.start_kr }}",
+    loop_rows(table, "p in fa.proposals", [
+        "{{ p.priority }}", "{{ p.nr }}", "{{ p.title }}",
+        paragraphs_cell("p.purpose_paragraphs"), responsible, "{{ p.start }}",
+        "{{ p.financing }}", "{{ p.start_kr }}", "{{ p.yearly_kr }}"])
+    for index, cell in enumerate(table.rows[-2].cells):
+        if index == 2:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.bold = True
+    add_row(table, ["", "", "I alt {{ fa.name }}", "", "", "", "", "{{ fa.total.start_kr }}",
                     "{{ fa.total.yearly_kr }}"], bold=True, fill=GROUP_FILL)
+    for row in table.rows:
+        cant_split(row)
     tag(doc, "{%p endfor %}")
 
     para(doc, "Samlede ressourcer", "Heading 1")
-    table = new_table(doc, ["Fokusområde", "Antal indsatser", "Ressourcer opstart",
-                            "Ressourcer drift pr. år"], [9.0, 3.5, 4.5, 4.5], right={1, 2, 3})
+    headers = ["Fokusområde", "Antal indsatser", "Ressourcer opstart",
+               f"Ressourcer drift pr.{NBSP}år"]
+    widths = fit_widths(min(doc._text_width_cm, 21.5), [
+        (headers[0], [], 3), (headers[1], [], 0.5), (headers[2], [AMOUNT_KR], 1),
+        (headers[3], [AMOUNT_KR], 1)])
+    table = new_table(doc, headers, widths, right={1, 2, 3})
     loop_rows(table, "fa in areas", ["{{ fa.name }}", "{{ fa.total.count }}",
                                      "{{ fa.total.cost_start }}", "{{ fa.total.cost_yearly }}"])
     add_row(table, ["I alt", "{{ total.count }}", "{{ total.cost_start }}",
                     "{{ total.cost_yearly }}"], bold=True, fill=GROUP_FILL)
     keep_together(table)
     para(doc)
-    chart = para(doc, "{{ chart }}")
+    para(doc, "Økonomi i budgetperioden", "Heading 1")
+    keep_next(para(doc, "{{ budget.heading }}. Alle indsatser i handleplanen, fordelt på "
+                        "budgetår og finansiering."))
+    budget_table(doc, large=False, financing=True)
+    # The chart keeps with its caption: the caption never stands alone on a page.
+    chart = keep_next(para(doc, "{{ chart }}"))
     chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para(doc, "{{ chart_caption }}", "Caption").alignment = WD_ALIGN_PARAGRAPH.CENTER
     return doc
@@ -489,6 +747,7 @@ def handleplan() -> Document:
 def opfoelgning() -> Document:
     doc = new_document("Opfølgning", margin_cm=2.0)
     para(doc, "{{ title }}", "Title")
+    para(doc, "{{ subtitle }}", "Subtitle")
     para(doc, "{{ intro }}")
     tag(doc, "{%p for t in themes %}")
     para(doc, "{{ t.heading }}", "Heading 1")
@@ -499,8 +758,11 @@ def opfoelgning() -> Document:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     para(doc, "Projekter og indsatser", "Heading 2")
-    table = new_table(doc, ["Mål", "Projekter/Indsatser", "Ansvarlig", "Målindikatorer",
-                            "Opfølgning"], [3.3, 4.7, 2.7, 3.9, 2.4])
+    headers = ["Mål", "Projekter/Indsatser", "Ansvarlig", "Målindikatorer", "Opfølgning"]
+    widths = fit_widths(doc._text_width_cm, [
+        (headers[0], ["Overvægtige"], 2.5), (headers[1], [], 2.5), (headers[2], CENTRES, 0.3),
+        (headers[3], ["indskolingsundersøgelsen"], 1.5), (headers[4], [MONTH], 0.3)])
+    table = new_table(doc, headers, widths)
     tag_row(table, "{%tr for m in t.rows %}")
     # {% vm %}: docxtpl merges this cell vertically over the rows of the inner loop.
     loop_rows(table, "p in m.proposals", [two_lines_cell("{{ m.area }}", "{{ m.goal }}", vm=True),
@@ -508,6 +770,8 @@ def opfoelgning() -> Document:
                                       "{{ p.centre }}", lines_cell("i in p.indicators", "{{ i }}"),
                                       "{{ p.follow_up }}"])
     tag_row(table, "{%tr endfor %}")
+    for row in table.rows:
+        cant_split(row)
     tag(doc, "{%p endfor %}")
     return doc
 
@@ -515,7 +779,8 @@ def opfoelgning() -> Document:
 def udvalgssag() -> Document:
     doc = new_document("Samlet udvalgssag")
     header_block(doc, [("Udvalg", "{{ committee }}"), ("Mødedato", "{{ meeting_date }}"),
-                       ("Sagsnr.", "{{ case_number }}"), ("Punkt nr.", "{{ agenda_item }}")])
+                       ("Sagsnr.", "{{ case_number }}"), ("Punkt nr.", "{{ agenda_item }}"),
+                       ("Dato", "{{ date }}")])
     para(doc, "{{ title }}", "Title")
     para(doc, "Resumé", "Heading 1")
     para(doc, "{{ summary }}")
@@ -526,27 +791,40 @@ def udvalgssag() -> Document:
     para(doc, "{{ t }}")
     tag(doc, "{%p endfor %}")
     para(doc, "{{ table_heading }}", "Heading 2")
-    table = new_table(doc, ["Prioritet", "Titel", "Ansvarligt center", "Opstart kr.",
-                            "Drift pr. år kr."], [1.9, 6.1, 3.6, 2.2, 2.2], right={0, 3, 4})
-    loop_rows(table, "p in proposals", ["{{ p.priority }}", "{{ p.title }}", "{{ p.centre }}",
-                                        "{{ p.start_kr }}", "{{ p.yearly_kr }}"])
-    add_row(table, ["", "I alt", "", "{{ total.start_kr }}", "{{ total.yearly_kr }}"],
+    headers = ["Prioritet", "Nr.", "Titel", "Ansvarligt center", f"Opstart{NBSP}(kr.)",
+               f"Drift pr.{NBSP}år{NBSP}(kr.)"]
+    widths = fit_widths(doc._text_width_cm, [
+        (headers[0], [], 0), (headers[1], [NUMBER], 0), (headers[2], [], 4),
+        (headers[3], CENTRES, 1), (headers[4], [AMOUNT], 0), (headers[5], [AMOUNT], 0)])
+    table = new_table(doc, headers, widths, right={0, 4, 5})
+    loop_rows(table, "p in proposals", ["{{ p.priority }}", "{{ p.nr }}", "{{ p.title }}",
+                                        "{{ p.centre }}", "{{ p.start_kr }}", "{{ p.yearly_kr }}"])
+    add_row(table, ["", "", "I alt", "", "{{ total.start_kr }}", "{{ total.yearly_kr }}"],
             bold=True, fill=GROUP_FILL)
     for row in table.rows:
         cant_split(row)
-    para(doc)
+    tag(doc, "{%p if held_back %}")
+    para(doc, "Forslag, der afventer rettelser", "Heading 2")
+    tag(doc, "{%p for h in held_back %}")
+    para(doc, "{{ h }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
     para(doc, "Økonomi", "Heading 1")
-    para(doc, "{{ economy_text }}")
-    table = new_table(doc, ["Finansiering", "Antal", "Opstart kr.", "Drift pr. år kr."],
-                      [7.6, 2.0, 3.2, 3.2], right={1, 2, 3})
+    keep_next(para(doc, "{{ economy_text }}"))
+    headers = ["Finansiering", "Antal", f"Opstart{NBSP}(kr.)", f"Drift pr.{NBSP}år{NBSP}(kr.)"]
+    widths = fit_widths(doc._text_width_cm, [
+        (headers[0], FINANCING, 3), (headers[1], [], 0), (headers[2], [AMOUNT], 1),
+        (headers[3], [AMOUNT], 1)])
+    table = new_table(doc, headers, widths, right={1, 2, 3})
     loop_rows(table, "f in financing", ["{{ f.name }}", "{{ f.count }}", "{{ f.start_kr }}",
                                         "{{ f.yearly_kr }}"])
     add_row(table, ["I alt", "{{ total.count }}", "{{ total.start_kr }}",
                     "{{ total.yearly_kr }}"], bold=True, fill=GROUP_FILL)
     keep_together(table)
     para(doc)
-    para(doc, "Beslutning", "Heading 1")
-    para(doc)
+    keep_next(para(doc, "{{ budget.heading }}:"))
+    budget_table(doc, large=False, financing=True)
+    decision(doc)
     para(doc, "Bilag", "Heading 1")
     tag(doc, "{%p for a in attachments %}")
     para(doc, "{{ a }}")
@@ -563,13 +841,35 @@ TEMPLATES = {
 }
 
 
+STYLES_WITH_EFFECTS = "word/stylesWithEffects.xml"
+
+
+def without_word2010_styles(data: bytes) -> bytes:
+    """The package without python-docx's stale word/stylesWithEffects.xml (a Word 2010 copy of
+    the default styles, out of step with styles.xml), its relationship and content type."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename == STYLES_WITH_EFFECTS:
+                continue
+            content = source.read(info.filename)
+            if info.filename == "word/_rels/document.xml.rels":
+                content = re.sub(rb"<Relationship [^>]*Target=\"stylesWithEffects.xml\"[^>]*/>",
+                                 b"", content)
+            elif info.filename == "[Content_Types].xml":
+                content = re.sub(rb"<Override [^>]*PartName=\"/word/stylesWithEffects.xml\"[^>]*/>",
+                                 b"", content)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, build in TEMPLATES.items():
         buffer = io.BytesIO()
         build().save(buffer)
         target = folder / f"{name}.docx"
-        target.write_bytes(fixed_zip(buffer.getvalue()))
+        target.write_bytes(fixed_zip(without_word2010_styles(buffer.getvalue())))
         print(target)
 
 

@@ -18,7 +18,7 @@ from sagsgenerator.danish import format_amount
 from sagsgenerator.documents import KINDS, TEMPLATE_DIR, render_documents
 from sagsgenerator.documents.sagsfremstilling import file_name
 from sagsgenerator.errors import TemplateError
-from sagsgenerator.render.context import batch_items, slug
+from sagsgenerator.render.context import batch_items, financing_phrase, follow_up_text, slug
 from sagsgenerator.validation.validate import validate_paths
 
 from conftest import GROUP, proposal
@@ -30,9 +30,18 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 # --- helpers ----------------------------------------------------------------------------------
 
+NBSP = "\u00a0"
+
+
+def plain(text: str) -> str:
+    """Text with its no-break spaces (dates, amounts) read as spaces."""
+    return text.replace(NBSP, " ")
+
+
 def paragraphs(path: Path) -> list[tuple[str, str]]:
-    """(style name, text) of every body paragraph outside tables, in order."""
-    return [(p.style.name, p.text) for p in docx.Document(str(path)).paragraphs]
+    """(style name, text) of every body paragraph outside tables, in order (no-break spaces
+    read as spaces; test_layout checks where they are)."""
+    return [(p.style.name, plain(p.text)) for p in docx.Document(str(path)).paragraphs]
 
 
 def headings(path: Path) -> list[tuple[str, str]]:
@@ -59,7 +68,7 @@ def full_text(path: Path) -> str:
         for row in table.rows:
             for cell in row.cells:
                 texts += [p.text for p in cell.paragraphs]
-    return "\n".join(texts)
+    return plain("\n".join(texts))
 
 
 def table_rows(table) -> list[list[str]]:
@@ -67,8 +76,8 @@ def table_rows(table) -> list[list[str]]:
     for row in table.rows:
         cells = []
         for tc in row._tr.findall(f"{W}tc"):  # merged cells once, not once per grid column
-            cells.append("\n".join("".join(t.text or "" for t in p.iter(f"{W}t"))
-                                   for p in tc.iter(f"{W}p")))
+            cells.append(plain("\n".join("".join(t.text or "" for t in p.iter(f"{W}t"))
+                                         for p in tc.iter(f"{W}p"))))
         rows.append(cells)
     return rows
 
@@ -169,18 +178,19 @@ def test_case_paper_has_every_field_where_it_belongs(example, items):
         assert f"Projektejer: {owner}" in part["Ansvar og organisering"]
         bullets = [t for s, t in paragraphs(path) if s == "List Bullet"]
         assert bullets == p.indicators
-        follow_up = p.follow_up.text if p.follow_up else "Ikke fastlagt"
+        follow_up = plain(follow_up_text(p))
         start = p.start.danish if p.start else "Ikke fastlagt"
         assert f"Opfølgning: {follow_up}" in part["Monitorering og evaluering"]
         assert part["Tidsplan"] == f"Opstart: {start}\nOpfølgning: {follow_up}\n"
-        assert part["Beslutning"].strip() == ""
+        assert part["Beslutning"].strip() == "______________"  # room for the decision
         assert f"»{p.title}«" in part["Indstilling"] and item.committee in part["Indstilling"]
         economy = table_rows(docx.Document(str(path)).tables[0])
-        assert economy == [["Ressourcer", "Beløb"],
-                           ["Opstart", format_amount(p.cost_start)],
-                           ["Drift pr. år", format_amount(p.cost_yearly)],
-                           ["I alt første år", format_amount(p.cost_start + p.cost_yearly)],
-                           ["Finansiering", p.financing]]
+        first_year = p.start.year if p.start else None
+        assert economy[0][0] == "Beløb i kr." and len(economy[0]) == 5
+        if first_year is not None and economy[0][1] == str(first_year):
+            assert economy[1][1] == figure(p.cost_start)
+        assert economy[-1][0] == "I alt"
+        assert financing_phrase(p.financing) in part["Økonomi"]
         header = [t for s, t in paragraphs(path)[:5]]
         assert header[0] == f"Udvalg:\t{item.committee}"
         assert header[1] == "Mødedato:\tUdfyldes af sekretariatet"
@@ -199,6 +209,7 @@ def test_case_paper_recommendation_and_danish_formats(example, items):
     astma = next(i for i in items if "astma" in i.proposal.title)
     path = out / file_name(astma)
     assert "Opstart: januar 2027" in sections(path)["Tidsplan"]
+    assert "Opfølgning: Slut-evaluering juni 2028" in sections(path)["Tidsplan"]
     assert "1.200.000 kr." in full_text(path)
     # A proposal without a start-up cost only mentions the operating cost.
     minisport = next(i for i in items if i.proposal.title.startswith("Minisport"))
@@ -221,8 +232,9 @@ def test_catalogue_structure_and_overview(example, items):
     for area in ("Børn og unge", "Ældre", "Borgere med kronisk sygdom"):
         expected.append(("Heading 1", area))
         for group in dict.fromkeys(i.group for i in items if i.focus_area == area):
-            expected.append(("Heading 2", f"Arbejdsgruppen {group}"))
-            expected += [("Heading 3", f"{i.proposal.number}. {i.proposal.title}")
+            # Each group is named after its focus area: no heading of its own (issue 17.5).
+            assert group == area
+            expected += [("Heading 2", f"{i.display_number} {i.proposal.title}")
                          for i in items if i.group == group]
     assert found[1:] == expected
     # The static table of contents lists the same headings.
@@ -231,10 +243,14 @@ def test_catalogue_structure_and_overview(example, items):
     assert 'TOC \\o "1-3"' in xml_parts(path)["word/document.xml"]  # Word adds page numbers
 
     rows = table_rows(docx.Document(str(path)).tables[0])
-    assert rows[0] == ["Nr.", "Titel", "Type", "Ansvarligt center", "Opstart kr.",
-                       "Drift pr. år kr.", "Finansiering"]
+    assert rows[0] == ["Nr.", "Titel", "Type", "Ansvarligt center", "Opstart (kr.)",
+                       "Drift pr. år (kr.)", "Finansiering"]
     body = [r for r in rows[1:-1] if len(r) == 7]
     assert [r[1] for r in body] == [i.proposal.title for i in items]
+    assert [r[0] for r in body] == [i.display_number for i in items]
+    assert len(set(r[0] for r in body)) == len(body)  # unique across groups (issue 14 B6)
+    assert [r[0] for r in rows if len(r) == 1] == ["Børn og unge", "Ældre",
+                                                   "Borgere med kronisk sygdom"]
     assert [r[4] for r in body] == [figure(i.proposal.cost_start) for i in items]
     assert len([r for r in rows if len(r) == 1]) == 3  # one merged row per working group
     total_start = sum(i.proposal.cost_start for i in items)
@@ -247,7 +263,7 @@ def test_catalogue_card_has_summary_target_group_centre_resources(example, items
     part = sections(example[1] / "idekatalog.docx")
     for item in items:
         p = item.proposal
-        card = part[f"{p.number}. {p.title}"]
+        card = part[f"{item.display_number} {p.title}"]
         assert p.summary in card and f"Målgruppe: {p.target_group}" in card
         assert f"Ansvarligt center: {p.centre}" in card
         assert (f"Ressourcer: opstart {format_amount(p.cost_start)}, drift "
@@ -263,20 +279,22 @@ def test_action_plan_is_landscape_sorted_with_totals(example, items):
     section = document.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
     areas = ["Børn og unge", "Ældre", "Borgere med kronisk sygdom"]
-    assert [t for s, t in headings(path) if s == "Heading 1"] == areas + ["Samlede ressourcer"]
+    assert [t for s, t in headings(path) if s == "Heading 1"] == areas + [
+        "Samlede ressourcer", "Økonomi i budgetperioden"]
     tables = document.tables
     for table, area in zip(tables, areas):
         rows = table_rows(table)
-        assert rows[0] == ["Prioritet", "Indsats", "Formål", "Ansvar", "Opstart", "Finansiering",
-                           "Ressourcer opstart kr.", "Ressourcer drift pr. år kr."]
+        assert rows[0] == ["Prioritet", "Nr.", "Indsats", "Formål", "Ansvar", "Opstart",
+                           "Finansiering", "Opstart (kr.)", "Drift pr. år (kr.)"]
         chosen = [i for i in items if i.focus_area == area]
-        ordered = sorted(chosen, key=lambda i: (i.proposal.priority is None,
+        ordered = sorted(chosen, key=lambda i: (not i.prioritised, i.proposal.priority is None,
                                                 i.proposal.priority or 0, i.proposal.number))
-        assert [r[1].split("\n")[0] for r in rows[1:-1]] == [i.proposal.title for i in ordered]
+        assert [r[2] for r in rows[1:-1]] == [i.proposal.title for i in ordered]
+        assert [r[1] for r in rows[1:-1]] == [i.display_number for i in ordered]
         assert [r[0] for r in rows[1:-1]] == [str(i.proposal.priority) if i.proposal.priority
                                               else "–" for i in ordered]
-        assert rows[-1][1] == f"I alt {area}"
-        assert rows[-1][6:] == [figure(sum(i.proposal.cost_start for i in chosen)),
+        assert rows[-1][2] == f"I alt {area}"
+        assert rows[-1][7:] == [figure(sum(i.proposal.cost_start for i in chosen)),
                                 figure(sum(i.proposal.cost_yearly for i in chosen))]
     summary = table_rows(tables[3])
     assert summary[-1] == ["I alt", "11", "2.555.000 kr.", "2.495.000 kr."]
@@ -291,7 +309,7 @@ def test_action_plan_workbook(example, items):
     book = openpyxl.load_workbook(example[1] / "handleplan.xlsx")
     sheet = book["Handleplan"]
     headers = [c.value for c in sheet[1]]
-    assert headers[-1] == "Status" and "Ressourcer opstart (kr.)" in headers
+    assert headers[-2:] == ["Status", "Nøgle"] and "Ressourcer opstart (kr.)" in headers
     start_col = headers.index("Ressourcer opstart (kr.)") + 1
     rows = list(sheet.iter_rows(min_row=2, max_row=len(items) + 1, values_only=True))
     titles = sorted(r[headers.index("Indsats")] for r in rows)
@@ -342,12 +360,17 @@ def test_committee_case_per_committee(example, items):
                               ("Heading 2", "Prioriterede indsatser"), ("Heading 1", "Økonomi"),
                               ("Heading 1", "Beslutning"), ("Heading 1", "Bilag")]
     part = sections(path)
-    assert part["Bilag"] == "1. Idékatalog\n2. Handleplan\n"
-    chosen = [i for i in items if i.committee == "Børne- og Undervisningsudvalget"]
+    chosen = [i for i in items if i.committee == "Børne- og Undervisningsudvalget"
+              and i.prioritised]
+    assert part["Bilag"] == "Bilag 1: Idékatalog\nBilag 2: Handleplan\n" + "".join(
+        f"Bilag {n}: Sagsfremstilling {i.display_number} »{i.proposal.title}«\n"
+        for n, i in enumerate(chosen, start=3))
     rows = table_rows(docx.Document(str(path)).tables[0])
-    assert [r[1] for r in rows[1:-1]] == [i.proposal.title for i in chosen]
-    assert rows[-1] == ["", "I alt", "", "1.675.000", "1.110.000"]
-    assert "5 indsatsforslag" in part["Resumé"] and "1.675.000 kr." in part["Resumé"]
+    assert [r[2] for r in rows[1:-1]] == [i.proposal.title for i in chosen]
+    start = figure(sum(i.proposal.cost_start for i in chosen))
+    assert rows[-1] == ["", "", "I alt", "", start,
+                        figure(sum(i.proposal.cost_yearly for i in chosen))]
+    assert "fem indsatsforslag" in part["Resumé"] and f"{start} kr." in part["Resumé"]
     assert part["Indstilling"].startswith(
         "Administrationen indstiller, at Børne- og Undervisningsudvalget godkender handleplanen")
     social = sections(out / "udvalgssag-social-og-sundhedsudvalget.docx")
@@ -415,11 +438,13 @@ def test_user_text_comes_out_exactly_as_typed(tricky):
     document = docx.Document(str(case))
     assert document.paragraphs[[p.style.name for p in document.paragraphs].index("Title")].text \
         == TRICKY_TITLE
-    assert sections(case)["Resumé"] == TRICKY_SUMMARY + "\n"  # line breaks kept as breaks
+    # Alt+Enter lines are real paragraphs (issue 14 B4), not line breaks in one paragraph.
+    assert sections(case)["Resumé"] == TRICKY_SUMMARY + "\n"
     xml = xml_parts(case)["word/document.xml"]
     assert "Sund &amp; glad &lt;3 {{ x }}" in xml
     assert "A &amp; B &lt; C &gt; D" in xml
-    assert "Første linje med {% if %} og {{ x }}</w:t><w:br/>" in xml
+    assert "Første linje med {% if %} og {{ x }}</w:t></w:r></w:p>" in xml
+    assert "<w:br/>" not in xml
     assert "Ugyldig" not in full_text(case)
     for path in (p for p in written if p.suffix == ".docx"):
         assert "Ugyldig" not in full_text(path), path.name  # only valid rows
@@ -442,7 +467,7 @@ def test_empty_optional_fields_leave_no_dangling_headings(tricky):
     assert ("Heading 2", "Overordnede mål") in follow_up[:-2]
     # The unprioritised proposal comes last in the action plan, shown with a dash.
     rows = table_rows(docx.Document(str(out / "handleplan.docx")).tables[0])
-    assert rows[-2][0] == "–" and rows[-2][1].startswith(TRICKY_TITLE)
+    assert rows[-2][0] == "–" and rows[-2][2].startswith(TRICKY_TITLE)
 
 
 # --- options and errors -----------------------------------------------------------------------

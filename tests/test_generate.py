@@ -49,7 +49,7 @@ def test_only_chosen_kinds(runner, tmp_path):
                                  "--dokumenter", "handleplan"])
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "handleplan.docx", "handleplan.xlsx", "idekatalog.docx"]
+        "handleplan.docx", "handleplan.xlsx", "idekatalog.docx", "sagsgenerator.db"]
 
 
 def test_no_valid_rows_writes_nothing(runner, make_intake, tmp_path):

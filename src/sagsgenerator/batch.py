@@ -28,7 +28,7 @@ from .findings import Finding, Location, Report, Severity
 from .intake.workbook import annotate
 from .model import PROPOSAL_COLUMNS, Intake, Proposal
 from .output import atomic_write, guard_inputs
-from .danish import format_date
+from .danish import Period, format_date
 from .intake.decisions import DecisionRow, RawDecisions
 from .intake.decisions import read_decisions as read_plan
 from .messages import MESSAGES
@@ -124,12 +124,12 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
                             skip=[out_dir, *([marks_dir] if marks_dir else [])],
                             workers=workers)
     with contextlib.ExitStack() as stack:
-        numbers: dict[str, Any] = {}
+        numbers: dict[str, Any] = {"held_back": _held_back(result)}
         if register is not None:
             store = stack.enter_context(Register.open(register, config))
             round_ = stack.enter_context(store.round(today=today, period=config.period,
                                                      note=_round_note(result)))
-            numbers = _record(result, store, round_, kinds, config, today)
+            numbers.update(_record(result, store, round_, kinds, config, today))
         write_marks(result, marks_dir or out_dir)
         if before_render:
             before_render(result)
@@ -142,6 +142,16 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
                                template_dir, numbers)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _held_back(result: BatchResult) -> list[tuple[str, int]]:
+    """(working group, rows held back by errors) for the combined committee case."""
+    held = []
+    for intake in result.intakes:
+        rows = intake.report.rows_read - len(intake.proposals)
+        if rows > 0:
+            held.append((intake.group.name if intake.group else Path(intake.name).stem, rows))
+    return held
 
 
 def _round_note(result: BatchResult) -> str:
@@ -234,7 +244,8 @@ def _track_changes(result: BatchResult, store: Register, since: dt.date | int, o
     moment = dt.datetime.combine(when, dt.time())
     with tempfile.TemporaryDirectory(prefix="sagsgenerator-aendringer-") as tmp:
         before = write_documents(old_intakes, Path(tmp), tracked, config,
-                                 template_dir=template_dir, workers=1, today=today, **numbers)
+                                 template_dir=template_dir, workers=1, today=today,
+                                 **{k: v for k, v in numbers.items() if k != "held_back"})
         by_name = {w.path.name: w.path for w in before}
         for written in result.documents:
             if written.kind not in tracked or written.path.suffix != ".docx":
@@ -348,7 +359,7 @@ def _decide(row: DecisionRow, raw: RawDecisions, store: Register, round_: Round,
         except CellProblem as problem:
             found.append(place.finding(name, problem.code, **problem.params))
             continue
-        if current is None or typed != getattr(current, name):
+        if current is None or not _same(typed, getattr(current, name)):
             changed[name] = typed
     if result.report.add(found):
         return False
@@ -362,6 +373,16 @@ def _decide(row: DecisionRow, raw: RawDecisions, store: Register, round_: Round,
                 number=key.number, header=decision.header, value=decision.text,
                 decided_on=format_date(today)))
     return True
+
+
+def _same(new: Any, old: Any) -> bool:
+    """A value read back from the plan equals the register's: a month read back as the date
+    of its first day (Excel shows Opstart as a date) is the same month."""
+    if isinstance(new, Period) and isinstance(old, Period):
+        return (new.year, new.month) == (old.year, old.month) and new.day in (None, 1, old.day)
+    if isinstance(new, str) and isinstance(old, str):
+        return " ".join(new.split()) == " ".join(old.split())
+    return new == old
 
 
 def changes_since(register: Path, since: dt.date | int, config: Config = DEFAULT_CONFIG) -> list[str]:

@@ -171,3 +171,52 @@ def suggestion(value: str, candidates: Sequence[str]) -> str:
         sharing = [key for key in lowered if words & set(key.split())]
         near = sharing if len(sharing) == 1 else []
     return f" Mente du '{lowered[near[0]]}'?" if near else ""
+
+
+# --- text for documents (appended: documents and others use these) -----------------------------
+
+NBSP = "\u00a0"
+
+
+def unbreakable(text: str) -> str:
+    """The text with no-break spaces, so a date or an amount never wraps in a narrow column:
+    '1. september 2026', '50.000 kr.'."""
+    return text.replace(" ", NBSP)
+
+
+_NUMBER_WORDS = ("nul", "ét", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti",
+                 "elleve", "tolv")
+
+
+def number_word(n: int, neuter: bool = True) -> str:
+    """Small counts in words, as case papers write them ('fem forslag'), others as digits;
+    1 is 'ét' (et forslag) or 'én' (en indsats)."""
+    if n == 1:
+        return "ét" if neuter else "én"
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else format_count(n)
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """User text split at its line breaks (Alt+Enter in Excel) into paragraphs; blank lines
+    between them are dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+_MONTH_WORD = (r"(?:jan(?:uar)?|feb(?:ruar)?|mar(?:ts)?|apr(?:il)?|maj|jun(?:i)?|jul(?:i)?|"
+               r"aug(?:ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WRITTEN_PERIOD = re.compile(
+    rf"(?<!\w)(?:\d{{1,2}}\.?\s*)?{_MONTH_WORD}\.?\s*\d{{4}}(?!\d)"
+    r"|(?<![\d./-])\d{4}-\d{1,2}(?:-\d{1,2})?(?![\d-])"
+    r"|(?<![\d./-])\d{1,2}[./-]\d{1,2}[./-]\s*\d{4}(?!\d)"
+    r"|(?<![\d./-])\d{1,2}[./-]\d{4}(?!\d)", re.IGNORECASE)
+
+
+def with_danish_period(text: str, period: Period | None) -> str:
+    """The text with its date written the Danish way: 'Årsrapport feb. 2027' ->
+    'Årsrapport februar 2027', 'Jan. 2027' -> 'januar 2027'; unchanged without a period."""
+    if period is None:
+        return text
+    match = _WRITTEN_PERIOD.search(text)
+    if match is None:
+        return text
+    return text[:match.start()] + period.danish + text[match.end():]

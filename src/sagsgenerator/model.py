@@ -189,7 +189,7 @@ COLUMNS_BY_FIELD: dict[type[BaseModel], dict[str, Column]] = {
 }
 PROPOSAL_SHEET = "Forslag"
 # The hidden column of handleplan.xlsx that maps each row to its proposal in the register.
-KEY_HEADER = "Nøgle (rør ikke)"
+KEY_HEADER = "Nøgle"
 GROUP_SHEET = "Arbejdsgruppe"
 GUIDE_SHEET = "Vejledning"
 LISTS_SHEET = "Lister"

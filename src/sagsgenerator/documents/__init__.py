@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +166,8 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                     progress: Callable[[int, int], None] | None = None,
                     today: dt.date | None = None,
                     case_numbers: Mapping[tuple[str, int], str] | None = None,
-                    committee_case_numbers: Mapping[str, str] | None = None) -> list[Written]:
+                    committee_case_numbers: Mapping[str, str] | None = None,
+                    held_back: Sequence[tuple[str, int]] = ()) -> list[Written]:
     """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
     in order.
 
@@ -177,7 +178,8 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
     kinds = list(kinds)
     jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today,
                                  case_numbers=case_numbers,
-                                 committee_case_numbers=committee_case_numbers)
+                                 committee_case_numbers=committee_case_numbers,
+                                 held_back=held_back)
     if not jobs:
         return []
     workers = workers or os.cpu_count() or 1

@@ -6,12 +6,26 @@ from __future__ import annotations
 
 from ..config import Config
 from ..danish import sort_key
-from ..render.context import Item, group_by, proposal_fields
+from ..render.context import Item, date_text, group_by, proposal_fields
 from ..render.engine import Properties
 from .base import Planned, author
 
 TITLE = "Opfølgning på sundhedsstrategien"
 NO_THEME = "Uden tema"
+
+
+def description(item: Item) -> str:
+    """One line under the title, as the 2017 note (seed 003) writes it: the kind and its
+    period, 'Handlingsforslag 2026–2027'."""
+    p = item.proposal
+    years = [p.start.year] if p.start else []
+    if p.follow_up and p.follow_up.period:
+        years.append(p.follow_up.period.year)
+    period = ""
+    if years:
+        first, last = min(years), max(years)
+        period = f" {first}" if first == last else f" {first}–{last}"
+    return f"{p.kind}{period}"
 
 
 def _rows(items: list[Item]) -> list[dict]:
@@ -22,7 +36,7 @@ def _rows(items: list[Item]) -> list[dict]:
         cards = []
         for item in group:
             fields = proposal_fields(item)
-            fields["description"] = f"Målgruppe: {item.proposal.target_group}"
+            fields["description"] = description(item)
             cards.append(fields)
         rows.append({"area": area, "goal": goal, "proposals": cards})
     return rows
@@ -39,8 +53,13 @@ def context(items: list[Item], config: Config) -> dict:
     without = [i for i in items if i.proposal.theme not in known]
     if without:
         themes.append({"heading": NO_THEME, "goals": [], "rows": _rows(without)})
+    today = getattr(items, "today", None)
     return {
         "header_text": f"{config.municipality} · Opfølgning",
+        "municipality": config.municipality,
+        "date": date_text(today) if today else "",
+        "subtitle": f"{config.municipality}, {config.administration}"
+                    + (f" · {date_text(today)}" if today else ""),
         "title": TITLE,
         "intro": ("Opfølgningen er inddelt efter sundhedsstrategiens temaer. Under hvert tema står "
                   "de overordnede mål, og tabellen viser for hvert indsatsområde og mål de "
