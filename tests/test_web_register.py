@@ -192,11 +192,12 @@ def test_decisions_upload_check_confirm_and_regenerate(paths, tmp_path):
         workbook = _plan_with_keys(plan, register, config)
         sheet = workbook.worksheets[0]
         headers = {c.value: c.column for c in sheet[1]}
-        # The chief group puts the asthma screening first and smoke-free school time last.
+        # The chief group prioritises the asthma screening first, smoke-free school time last.
         for row in range(2, sheet.max_row + 1):
             title = str(sheet.cell(row=row, column=headers["Indsats"]).value or "")
             if title.startswith("Tidlig opsporing af astma"):
                 sheet.cell(row=row, column=headers["Prioritet"]).value = 1
+                sheet.cell(row=row, column=headers["Status"]).value = "Prioriteret"
             elif title.startswith("Røgfri skoletid"):
                 sheet.cell(row=row, column=headers["Prioritet"]).value = 5
         edited = tmp_path / "handleplan.xlsx"
@@ -206,13 +207,13 @@ def test_decisions_upload_check_confirm_and_regenerate(paths, tmp_path):
                                                               edited.read_bytes()))])
         page = text(checked)
         assert checked.status_code == 200, page
-        assert "2 beslutninger i handleplan.xlsx. Tjek dem, og gem dem." in page
+        assert "3 beslutninger i handleplan.xlsx. Tjek dem, og gem dem." in page
         assert "Prioritet" in page
         with Register.open(register, load_config(config)) as store:
             assert not any(store.decision_history(k) for k in store.keys()), "a dry run first"
         token = re.search(r'name="noegle" value="([^"]+)"', checked.text).group(1)
         done = client.post("/beslutninger/bekraeft", data={"noegle": token})
-        assert "2 beslutninger gemt i registret fra handleplan.xlsx." in text(done)
+        assert "3 beslutninger gemt i registret fra handleplan.xlsx." in text(done)
         assert "Prioritet" in text(client.get("/aendringer"))
         again = client.post("/beslutninger/bekraeft", data={"noegle": token})
         assert again.status_code == 404
@@ -223,8 +224,8 @@ def test_decisions_upload_check_confirm_and_regenerate(paths, tmp_path):
             import docx
             case = next(n for n in bundle.namelist() if n.startswith("udvalgssag"))
             document = docx.Document(io.BytesIO(bundle.read(case)))
-            first = [c.text for c in document.tables[0].rows[1].cells]
-        assert first[:2] == ["1", "Tidlig opsporing af astma hos børn i 0. klasse"]
+            rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
+        assert rows[1][0] == "1" and "Tidlig opsporing af astma" in rows[1][2], rows
 
 
 def test_decisions_with_errors_record_nothing(paths, tmp_path):
