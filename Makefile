@@ -13,10 +13,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The bundled example input -> blank workbook, validation report and every document in output/.
+# input/med-fejl.xlsx has mistakes on purpose: its exit status 1 is what the demo shows.
 demo: $(STAMP)
-	$(BIN)/sagsgenerator skabelon --ud output/indsatsforslag-skabelon.xlsx
-	-$(BIN)/sagsgenerator valider input/med-fejl.xlsx --marker output
-	$(BIN)/sagsgenerator generer input/boern-og-unge.xlsx input/kronisk-sygdom.xlsx --ud output
+	@$(BIN)/sagsgenerator skabelon --ud output/indsatsforslag-skabelon.xlsx --overskriv
+	@$(BIN)/sagsgenerator valider input/med-fejl.xlsx --marker output; status=$$?; \
+	  if [ $$status -eq 1 ]; then \
+	    echo "(Fejlene ovenfor er lagt ind med vilje i input/med-fejl.xlsx: sådan ser en rapport med fejl ud.)"; \
+	  elif [ $$status -ne 0 ]; then exit $$status; fi
+	@$(BIN)/sagsgenerator generer input/boern-og-unge.xlsx input/kronisk-sygdom.xlsx --ud output \
+	  --register output/sagsgenerator.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

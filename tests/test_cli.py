@@ -171,3 +171,30 @@ def test_an_unexpected_fault_is_said_in_danish_without_traceback(runner, make_in
     assert result.exit_code == 3
     assert result.output.startswith("Intern fejl i sagsgenerator: RuntimeError: noget gik galt.")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["generer", "x.xlsx", "--u"], "Fejl: Tilvalget '--u' findes ikke. Mente du '--ud'?"),
+    (["generer", "x.xlsx", "--registr", "r.db"], "Fejl: Tilvalget '--registr' findes ikke. "
+     "(Mente du en af: '--processer', '--register', '--uden-register'?)"),
+    (["generer", "x.xlsx", "--dokumenter", "referat"], None),
+    (["generer", "x.xlsx", "--dato", "i morgen"], None),
+])
+def test_click_speaks_danish_also_in_its_suggestions(runner, argv, line):
+    result = runner.invoke(cli, argv)
+    assert result.exit_code == 2
+    if line is not None:
+        assert line in result.output.splitlines()
+    for english in ("Did you mean", "is not one of", "does not match", "Usage:", "Error:"):
+        assert english not in result.output
+
+
+def test_the_blank_workbook_never_replaces_a_file(runner, make_intake, tmp_path):
+    filled = make_intake()
+    before = filled.read_bytes()
+    result = runner.invoke(cli, ["skabelon", "--ud", str(filled)])
+    assert result.exit_code == 2
+    assert "findes allerede og bliver ikke overskrevet" in result.output
+    assert filled.read_bytes() == before
+    assert runner.invoke(cli, ["skabelon", "--ud", str(filled), "--overskriv"]).exit_code == 0
+    assert filled.read_bytes() != before

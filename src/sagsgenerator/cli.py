@@ -155,10 +155,16 @@ def cli() -> None:
 @click.option("--ud", "target", type=click.Path(path_type=Path, dir_okay=False),
               default=DEFAULT_OUT / "indsatsforslag-skabelon.xlsx", show_default=True,
               help="Filen, skabelonen skrives til.")
+@click.option("--overskriv", "overwrite", is_flag=True,
+              help="Overskriv filen, hvis den findes.")
 @config_option
 @stops_cleanly
-def blank(target: Path, config: Config) -> None:
+def blank(target: Path, overwrite: bool, config: Config) -> None:
     """Skriv det tomme indtagsark (Excel) til arbejdsgrupperne."""
+    if target.exists() and not overwrite:
+        raise UsageError(f"'{target}' findes allerede og bliver ikke overskrevet: det kan være "
+                         "et udfyldt ark. Vælg et andet filnavn med --ud, eller brug "
+                         "--overskriv.")
     try:
         write_blank(target, config)
     except FolderNotWritable as exc:

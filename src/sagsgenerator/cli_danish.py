@@ -46,6 +46,17 @@ CATALOGUE = {
     "directory": "mappe",
     "path": "sti",
     "integer": "helt tal",
+    "Did you mean {possibility}?": "Mente du {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Mente du en af: {possibilities}?)",
+    "Option {name!r} requires an argument.": "Tilvalget {name!r} skal have en værdi.",
+    "Option {name!r} requires {nargs} arguments.": "Tilvalget {name!r} skal have {nargs} værdier.",
+    "{value!r} is not {choice}.": "{value!r} er ikke {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} er ikke en af {choices}.",
+    "{value!r} does not match the format {format}.": "{value!r} passer ikke til formatet {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} passer ikke til formaterne "
+                                                      "{formats}.",
+    "Missing parameter: {param_name}": "Mangler en værdi: {param_name}",
+    "Could not open file {filename!r}: {message}": "Filen {filename!r} kan ikke åbnes: {message}",
     "Got unexpected extra argument ({args})": "Uventet ekstra argument ({args})",
     "Got unexpected extra arguments ({args})": "Uventede ekstra argumenter ({args})",
 }

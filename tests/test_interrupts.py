@@ -1,0 +1,106 @@
+"""A run stopped at any moment (Ctrl+C, SIGTERM, SIGKILL) leaves no worker running, no
+half-written file, no traceback, and the register as it was (issue 12 item 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOL = Path(sys.executable).parent / "sagsgenerator"
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory) -> Path:
+    """1,000 proposals in 125 workbooks (the benchmark's batch)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench import make_batch
+
+    folder = tmp_path_factory.mktemp("tusind") / "indsendt"
+    folder.mkdir()
+    make_batch(folder, 1000)
+    return folder
+
+
+def _session_processes(session: int) -> list[int]:
+    """Processes still alive in a process session (the run and its workers)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+def _every_file_opens(folder: Path) -> int:
+    count = 0
+    for path in folder.iterdir():
+        assert not path.name.startswith("."), f"temporary file left: {path.name}"
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                assert archive.testzip() is None and "word/document.xml" in archive.namelist()
+        elif path.suffix == ".xlsx":
+            openpyxl.load_workbook(path, read_only=True).close()
+        count += 1
+    return count
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how, after", [
+    (signal.SIGTERM, 1.5), (signal.SIGTERM, 4.0), (signal.SIGINT, 3.0),
+    (signal.SIGKILL, 2.0), (signal.SIGKILL, 5.0),
+], ids=["term-early", "term-late", "int", "kill-early", "kill-late"])
+def test_a_stopped_run_leaves_nothing_behind(thousand, tmp_path, how, after):
+    out, db = tmp_path / "ud", tmp_path / "sagsgenerator.db"
+    argv = [str(TOOL), "generer", str(thousand), "--ud", str(out), "--register", str(db),
+            "--dato", "2026-12-02", "--processer", "2"]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True, cwd=tmp_path)
+    time.sleep(after)
+    if process.poll() is not None:
+        pytest.skip(f"the run ended before {after} s (machine faster than planned)")
+    os.kill(process.pid, how)
+    stdout, stderr = process.communicate(timeout=60)
+    err = stderr.decode()
+    if how is signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 128 + how, err
+        assert "Traceback" not in err and "Exception ignored" not in err, err
+        assert err.strip().splitlines()[-1] == "Afbrudt: intet halvt skrevet er efterladt.", err
+    deadline = time.monotonic() + 10
+    while _session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session_processes(process.pid) == [], "a worker outlived its run"
+    if out.exists():
+        for stale in out.iterdir():          # what the killed run may have left ...
+            if stale.name.startswith("."):
+                break
+        else:
+            _every_file_opens(out)
+    if db.exists():                           # the round was never committed
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "proposals" in tables:
+                assert conn.execute("SELECT count(*) FROM proposals").fetchone()[0] == 0
+    # ... the next run removes, and finishes with every file whole.
+    again = subprocess.run(argv, capture_output=True, cwd=tmp_path, timeout=300)
+    assert again.returncode in (0, 1), again.stderr.decode()
+    assert _every_file_opens(out) >= 1000

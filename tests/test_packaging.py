@@ -1,0 +1,30 @@
+"""The wheel carries every subpackage and the built-in templates (pyproject.toml lists them)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_subpackage_and_the_templates_are_packaged():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    source = ROOT / "src"
+    packages = {".".join(p.parent.relative_to(source).parts)
+                for p in (source / "sagsgenerator").rglob("__init__.py")}
+    assert set(config["packages"]) == packages | {"sagsgenerator.templates"}
+    assert config["package-dir"]["sagsgenerator.templates"] == "templates"
+    assert sorted(p.name for p in (ROOT / "templates" / "docx").glob("*.docx")) == [
+        "handleplan.docx", "idekatalog.docx", "opfoelgning.docx", "sagsfremstilling.docx",
+        "udvalgssag.docx"]
+
+
+def test_the_installed_package_finds_its_templates_through_importlib_resources():
+    import importlib.resources
+
+    from sagsgenerator.documents import TEMPLATE_DIR
+
+    folder = importlib.resources.files("sagsgenerator.templates") / "docx"
+    assert Path(str(folder)) == TEMPLATE_DIR
+    assert (TEMPLATE_DIR / "sagsfremstilling.docx").is_file()
