@@ -22,7 +22,7 @@ pytest.importorskip("fastapi.testclient")  # needs httpx2 (or httpx)
 from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import proposal  # noqa: E402
-from sagsgenerator.web import app as web_app  # noqa: E402
+from sagsgenerator.web import jobs, routes  # noqa: E402
 from sagsgenerator.web.app import MB, Limits, ServerError, create_app, serve  # noqa: E402
 from sagsgenerator.web.findings_view import split_message  # noqa: E402
 from sagsgenerator.web.sessions import safe_name  # noqa: E402
@@ -39,7 +39,8 @@ def app():
 
 @pytest.fixture
 def client(app):
-    with TestClient(app, base_url=BASE) as client:
+    # A browser sends Origin on every form POST; the guard refuses a POST without it.
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as client:
         yield client
 
 
@@ -76,6 +77,13 @@ def wait_for_job(client, session_url: str, timeout: float = 120) -> dict:
             return status
         time.sleep(0.2)
     raise AssertionError("dokumenterne blev ikke færdige")
+
+
+def wait_for_previews(client, session_url: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while client.get(session_url + "/dokumenter/status").json()["previews"] != "faerdig":
+        assert time.monotonic() < deadline, "forhåndsvisningerne blev ikke færdige"
+        time.sleep(0.1)
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -143,7 +151,9 @@ def test_upload_findings_annotated_copy_and_documents(client, app):
     documents = client.get(session_url + "/dokumenter")
     assert documents.status_code == 200
     assert "Dokumenterne er klar" in text(documents)
-    assert text(documents).count("Første side af") or "<img" in documents.text
+    wait_for_previews(client, session_url)
+    documents = client.get(session_url + "/dokumenter")
+    assert documents.text.count("Første side af") == 7 or documents.text.count("<img") == 7
 
     archive = client.get(session_url + "/sagsgenerator-dokumenter.zip")
     assert archive.status_code == 200
@@ -170,14 +180,42 @@ def test_strict_turns_warnings_into_errors(client):
 
 
 def test_html_preview_when_libreoffice_is_missing(client, monkeypatch):
-    monkeypatch.setattr(web_app.preview, "png_tools", lambda: False)
+    monkeypatch.setattr(jobs.preview, "png_tools", lambda: False)
     session_url = upload(client, example("boern-og-unge.xlsx")).headers["location"]
     client.post(session_url + "/dokumenter", data={"type": "sagsfremstilling"})
     assert wait_for_job(client, session_url)["state"] == "faerdig"
+    wait_for_previews(client, session_url)
     page = client.get(session_url + "/dokumenter").text
     assert page.count('class="page"') == 5
+    large = client.get(session_url + "/forhaandsvisning/0")
+    assert large.status_code == 200 and 'class="page"' in large.text
+    assert "Røgfri skoletid – Bliv en vinder uden tobak" in html.unescape(large.text)
     assert "<img" not in page
     assert "Røgfri skoletid – Bliv en vinder uden tobak" in html.unescape(page)
+
+
+def test_documents_are_ready_before_their_previews(client, monkeypatch):
+    """Issue 15.3: the download list and the zip come as soon as the documents are written;
+    the previews fill in afterwards."""
+    import threading
+    gate, real = threading.Event(), jobs.make_previews
+
+    def slow(job, folder):
+        gate.wait(30)
+        real(job, folder)
+
+    monkeypatch.setattr(jobs, "make_previews", slow)
+    session_url = upload(client, example("boern-og-unge.xlsx")).headers["location"]
+    client.post(session_url + "/dokumenter", data={"type": ["sagsfremstilling", "idekatalog"]})
+    status = wait_for_job(client, session_url)
+    assert status["state"] == "faerdig" and status["previews"] == "koerer"
+    page = client.get(session_url + "/dokumenter")
+    assert "6 filer dannet." in text(page) and "Forhåndsvisningerne laves" in text(page)
+    assert client.get(session_url + "/sagsgenerator-dokumenter.zip").status_code == 200
+    assert client.get(session_url + "/dokumenter/0").status_code == 200
+    gate.set()
+    wait_for_previews(client, session_url)
+    assert "Forhåndsvisningerne laves" not in text(client.get(session_url + "/dokumenter"))
 
 
 # Bad uploads ----------------------------------------------------------------------------
@@ -202,7 +240,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
 
 BAD_UPLOADS = {
     "not-xlsx-text": (("noter.txt", b"bare tekst"), 415,
-                      ["»noter.txt«: Filen er ikke en Excel-projektmappe (.xlsx). Gem den i "
+                      ["noter.txt: Filen er ikke en Excel-projektmappe (.xlsx). Gem den i "
                        "Excel som 'Excel-projektmappe (*.xlsx)'."]),
     "not-xlsx-old-excel": (("budget.xls", OLE), 415,
                            ["Filen er i det gamle Excel-format (.xls). Åbn den i Excel og gem "
@@ -210,20 +248,22 @@ BAD_UPLOADS = {
     "not-xlsx-csv": (("forslag.csv", b"Nr.;Titel\n1;Test\n"), 415,
                      ["Filen er en CSV-fil, ikke en Excel-projektmappe."]),
     "too-large": (("stor.xlsx", b"\0" * 400_000), 413,
-                  ["»stor.xlsx«: Filen er for stor til at blive læst (over 300 kB; der kan "
+                  ["stor.xlsx: Filen er for stor til at blive læst (over 300 kB; der kan "
                    "højst uploades 300 kB pr. fil)."]),
     "zip-bomb": (("bombe.xlsx", _zip({"xl/workbook.xml": b"<workbook/>",
                                       "xl/worksheets/sheet1.xml": b"0" * (3 * MB)})), 413,
-                 ["»bombe.xlsx«: Filen er for stor til at blive læst (3 MB udpakket; højst "
+                 ["bombe.xlsx: Filen er for stor til at blive læst (3 MB udpakket; højst "
                   "2 MB)."]),
     "not-a-workbook": (("forklædt.xlsx", b"Dette er ikke en projektmappe"), 422,
                        ["forklædt.xlsx: Filen er ikke en Excel-projektmappe (.xlsx)."]),
-    "zip-not-workbook": (("arkiv.xlsx", _zip({"word/document.xml": b"<x/>"})), 422,
+    "zip-not-workbook": (("arkiv.xlsx", _zip({"ppt/presentation.xml": b"<x/>"})), 422,
                          ["arkiv.xlsx: Filen er ikke en Excel-projektmappe (.xlsx)."]),
+    "word-renamed": (("forslag.xlsx", _zip({"word/document.xml": b"<x/>"})), 415,
+                     ["forslag.xlsx: Filen er et Word-dokument, ikke en Excel-projektmappe."]),
     "missing-forslag": (("uden-forslag.xlsx", _workbook_without_forslag()), 422,
                         ["uden-forslag.xlsx: Arket 'Forslag' findes ikke. Arkene i filen "
                          "hedder: 'Ark1'. Omdøb arket med forslagene til 'Forslag'."]),
-    "empty-file": (("tom.xlsx", b""), 400, ["»tom.xlsx«: Filen er tom (0 byte)."]),
+    "empty-file": (("tom.xlsx", b""), 400, ["tom.xlsx: Filen er tom (0 byte)."]),
 }
 
 
@@ -295,8 +335,17 @@ def test_path_traversal_file_name_is_never_trusted(client, app, name, tmp_path):
     assert not (tmp_path.parent / "evil.xlsx").exists()
 
 
-def test_same_name_twice_overwrites_nothing(client):
+def test_same_name_twice_overwrites_nothing(client, app):
     response = upload(client, example("boern-og-unge.xlsx"), example("boern-og-unge.xlsx"))
+    page = text(client.get(response.headers["location"]))
+    # The second file of the same name takes the place of the first in the batch.
+    assert "5 rækker læst: 5 gyldige, 0 med fejl" in page
+    assert len(list(app.state.store.root.rglob("boern-og-unge.xlsx"))) == 1
+
+
+def test_same_proposals_in_two_files_are_reported(client):
+    response = upload(client, example("boern-og-unge.xlsx"),
+                      ("kopi.xlsx", (INPUT / "boern-og-unge.xlsx").read_bytes()))
     page = text(client.get(response.headers["location"]))
     # Both files were read; the second copy of each proposal is reported, not rendered twice.
     assert "10 rækker læst: 5 gyldige, 5 med fejl" in page
@@ -312,6 +361,99 @@ def test_good_and_unusable_file_together(client):
     assert "Dan dokumenterne" in text(response)
 
 
+def _word_document() -> bytes:
+    import docx
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Vores forslag")
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_every_usable_file_is_checked_beside_refused_ones(client):
+    """Issue 15.2: an empty, an oversized and a renamed Word file each get their own line;
+    the good file next to them is still checked and can be made into documents."""
+    response = upload(client, example("kronisk-sygdom.xlsx"), ("tom.xlsx", b""),
+                      ("stor.xlsx", b"\0" * 400_000), ("forslag.xlsx", _word_document()))
+    assert response.status_code == 413
+    page = text(response)
+    assert "4 rækker læst: 4 gyldige, 0 med fejl (1 advarsel, 3 filer kunne ikke bruges)" in page
+    assert "tom.xlsx: Filen er tom (0 byte)." in page
+    assert "stor.xlsx: Filen er for stor til at blive læst (over 300 kB" in page
+    assert "forslag.xlsx: Filen er et Word-dokument, ikke en Excel-projektmappe." in page
+    word_line = page.split("forslag.xlsx: ", 1)[1].split("•")[0]
+    assert "Gem den i Excel" not in word_line.split("tom.xlsx")[0]
+    assert "Dan dokumenterne" in page and "Forslag!Q4" in page
+
+
+def test_word_document_alone_is_told_it_is_word(client):
+    for name in ("forslag.docx", "forslag.xlsx"):
+        response = upload(client, (name, _word_document()))
+        assert_clean_error(response, 415, f"{name}: Filen er et Word-dokument")
+        assert "Gem den i Excel" not in text(response)
+
+
+def test_batch_grows_and_a_corrected_file_replaces_its_original(client, tmp_path):
+    """Issue 15.1: add a file to the batch, then send the corrected marked copy back: it
+    replaces the original, the findings are new, and the first file stays."""
+    session = upload(client, example("med-fejl.xlsx")).headers["location"]
+    assert "7 rækker læst: 2 gyldige, 5 med fejl" in text(client.get(session))
+    added = client.post(session + "/tilfoej", files=[("filer", example("kronisk-sygdom.xlsx"))],
+                        follow_redirects=True)
+    assert "11 rækker læst: 6 gyldige, 5 med fejl" in text(added)
+
+    marked = tmp_path / "med-fejl-markeret.xlsx"
+    marked.write_bytes(client.get(session + "/markeret/1").content)
+    workbook = openpyxl.load_workbook(marked)
+    sheet = workbook["Forslag"]
+    sheet["R2"] = 1_500_000
+    workbook.save(marked)
+    again = client.post(session + "/tilfoej",
+                        files=[("filer", ("med-fejl-markeret.xlsx", marked.read_bytes()))],
+                        follow_redirects=True)
+    page = text(again)
+    assert "11 rækker læst: 7 gyldige, 4 med fejl" in page
+    assert "Forslag!R2" not in page
+    names = re.findall(r'<th scope="row">([^<]+)</th>', again.text)
+    assert names == ["kronisk-sygdom.xlsx", "med-fejl-markeret.xlsx"]
+
+    removed = client.post(session + "/fjern/2", follow_redirects=True)
+    assert "7 rækker læst: 3 gyldige, 4 med fejl" in text(removed)
+
+
+def test_strict_mode_is_shown_on_the_result_page(client):
+    page = text(client.get(upload(client, example("kronisk-sygdom.xlsx"), streng="1")
+                           .headers["location"]))
+    assert "Advarsler tæller som fejl i denne kørsel." in page
+    assert "Streng" not in page
+
+
+def test_findings_name_the_proposal(client):
+    page = text(client.get(upload(client, example("med-fejl.xlsx")).headers["location"]))
+    assert "Nr. 3 »Seniorvenner og Cykling uden alder i alle bydele«" in page
+
+
+def test_send_to_the_working_group_is_a_mailto_link(client):
+    response = client.get(upload(client, example("med-fejl.xlsx")).headers["location"])
+    link = html.unescape(re.search(r'href="(mailto:[^"]+)"', response.text).group(1))
+    from urllib.parse import unquote
+    assert link.startswith("mailto:hanne.sorensen@ishoj.dk?subject=")
+    assert "med-fejl-markeret.xlsx" in unquote(link)
+    assert "Siden kan ikke vedhæfte filer" in text(response)
+
+
+def test_header_names_municipality_and_configuration(tmp_path):
+    config = tmp_path / "proeve.toml"
+    config.write_text('[kommune]\nnavn = "Prøve Kommune"\n', encoding="utf-8")
+    app = create_app(config_path=config, limits=LIMITS)
+    with TestClient(app, base_url=BASE) as client:
+        for path in ("/", "/forslag", "/kalender", "/findes-ikke"):
+            page = text(client.get(path))
+            assert "Prøve Kommune" in page and f"Konfiguration: {config}" in page, path
+    with TestClient(create_app(limits=LIMITS), base_url=BASE) as client:
+        assert "Konfiguration: den indbyggede standard" in text(client.get("/"))
+
+
 # Sessions -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [
@@ -324,24 +466,26 @@ def test_good_and_unusable_file_together(client):
     "/session/AAAAAAAAAAAAAAAAAAAAAAA..AAAAAAAAAAAAAAA",
 ])
 def test_unknown_session(client, path):
-    assert_clean_error(client.get(path), 404, "Sessionen findes ikke, eller den er udløbet")
+    response = client.get(path)
+    assert_clean_error(response, 404, "Filerne findes ikke længere")
+    assert "Session" not in text(response) and "Fejlkode" not in text(response)
 
 
 def test_generate_in_unknown_session(client):
     response = client.post("/session/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/dokumenter",
                            data={"type": "idekatalog"})
-    assert_clean_error(response, 404, "Sessionen findes ikke")
+    assert_clean_error(response, 404, "Filerne findes ikke længere")
 
 
 def test_session_expires_and_its_folder_is_removed():
     app = create_app(limits=Limits(ttl_seconds=0.2))
-    with TestClient(app, base_url=BASE) as client:
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as client:
         session_url = upload(client, example("boern-og-unge.xlsx")).headers["location"]
         folder = app.state.store.root / session_url.rsplit("/", 1)[1]
         assert folder.is_dir()
         time.sleep(0.5)
         assert not folder.exists(), "the sweeper removes it without waiting for a request"
-        assert_clean_error(client.get(session_url), 404, "Sessionen findes ikke")
+        assert_clean_error(client.get(session_url), 404, "Filerne findes ikke længere")
     assert not app.state.store.root.exists(), "stopping the server removes every upload"
 
 
@@ -365,7 +509,7 @@ def test_generate_needs_known_kinds(client, data, message):
 
 
 def test_pdf_without_libreoffice(client, monkeypatch):
-    monkeypatch.setattr(web_app, "find_soffice", lambda: None)
+    monkeypatch.setattr(routes, "find_soffice", lambda: None)
     session_url = upload(client, example("boern-og-unge.xlsx")).headers["location"]
     assert "Lav også PDF" not in client.get(session_url).text
     response = client.post(session_url + "/dokumenter", data={"type": "idekatalog", "pdf": "1"})
@@ -387,10 +531,59 @@ def test_other_host_names_are_not_answered(app):
         assert_clean_error(client.get("/"), 400, "ikke sendt til denne computer")
 
 
-def test_cross_site_form_post_is_refused(client):
-    response = client.post("/upload", files=[("filer", example("boern-og-unge.xlsx"))],
-                           headers={"origin": "http://angriber.example"})
-    assert_clean_error(response, 403, "kom fra en anden hjemmeside")
+@pytest.mark.parametrize("origin", ["http://angriber.example", "null", None, "",
+                                    "http://127.0.0.1:8791", "http://127.0.0.1.evil.example",
+                                    "http://127.0.0.1, http://angriber.example"])
+def test_post_without_our_origin_is_refused(app, origin):
+    """Issue 12.8: a sandboxed iframe sends `Origin: null`; a missing or foreign Origin is
+    refused too, for every state-changing request, before anything is stored."""
+    headers = {} if origin is None else {"origin": origin}
+    with TestClient(app, base_url=BASE, headers=headers) as client:
+        for path in ("/upload", "/session/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/slet",
+                     "/beslutninger"):
+            response = client.post(path, files=[("filer", example("boern-og-unge.xlsx"))])
+            assert_clean_error(response, 403, "Forespørgslen kom ikke fra sagsgenerators egen side")
+    assert len(app.state.store) == 0
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8791, evil.example", "evil.example",
+                                  "127.0.0.1:8792", "127.0.0.1.evil.example:8791",
+                                  "localhost:80, 127.0.0.1:8791", ""])
+def test_host_must_be_exactly_ours_port_included(host):
+    app = create_app(limits=LIMITS, port=8791)
+    with TestClient(app, base_url="http://127.0.0.1:8791") as client:
+        assert client.get("/").status_code == 200
+        response = client.get("/", headers={"host": host})
+        assert_clean_error(response, 400, "ikke sendt til denne computer")
+        assert client.get("/", headers={"host": "localhost:8791"}).status_code == 200
+
+
+def test_two_host_headers_are_refused(app):
+    from starlette.testclient import TestClient as Raw
+    with Raw(app, base_url=BASE) as client:
+        request = client.build_request("GET", "/")
+        request.headers = [("host", "127.0.0.1"), ("host", "evil.example")]
+        # httpx folds the list into one header per name; send both through the ASGI scope.
+    import asyncio
+
+    async def call():
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):
+            sent.append(message)
+        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/",
+                 "query_string": b"", "headers": [(b"host", b"127.0.0.1"),
+                                                  (b"host", b"evil.example")],
+                 "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1),
+                 "root_path": "", "http_version": "1.1", "app": app}
+        await app.middleware_stack(scope, receive, send) if app.middleware_stack else None
+        return sent
+    app.middleware_stack = app.build_middleware_stack()
+    sent = asyncio.run(call())
+    assert sent[0]["status"] == 400
 
 
 def test_same_origin_post_is_accepted(client):
@@ -446,13 +639,14 @@ def test_split_message(message, wrong, write):
     assert split_message(message) == (wrong, write)
 
 
-@pytest.mark.skipif(web_app.find_soffice() is None or not web_app.preview.png_tools(),
+@pytest.mark.skipif(routes.find_soffice() is None or not jobs.preview.png_tools(),
                     reason="LibreOffice (soffice) og pdftoppm er ikke installeret")
 def test_pdf_and_png_preview_with_libreoffice(client):
     session_url = upload(client, example("kronisk-sygdom.xlsx")).headers["location"]
     assert "Lav også PDF" in client.get(session_url).text
     client.post(session_url + "/dokumenter", data={"type": "sagsfremstilling", "pdf": "1"})
     assert wait_for_job(client, session_url)["state"] == "faerdig"
+    wait_for_previews(client, session_url)
     page = client.get(session_url + "/dokumenter").text
     assert page.count("<img") == 4
     png = client.get(session_url + "/forhaandsvisning/0.png")

@@ -43,7 +43,7 @@ def _multipart(name: str, data: bytes) -> tuple[bytes, str]:
 def _upload(base: str, name: str) -> tuple[str, int, str, float]:
     body, content_type = _multipart(name, (INPUT / name).read_bytes())
     request = urllib.request.Request(base + "/upload", data=body, method="POST",
-                                     headers={"Content-Type": content_type})
+                                     headers={"Content-Type": content_type, "Origin": base})
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:   # follows the 303
         page = response.read().decode("utf-8")
@@ -56,7 +56,7 @@ def _upload(base: str, name: str) -> tuple[str, int, str, float]:
 @pytest.fixture(scope="module")
 def server():
     sock = socket.create_server(("127.0.0.1", 0))
-    app = create_app()
+    app = create_app(port=sock.getsockname()[1])
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

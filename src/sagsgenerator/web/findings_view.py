@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..findings import Finding, Severity
+from ..intake.reader import read_intake
 
 SORT_KEYS = ("fil", "alvor", "celle", "kolonne")
 # A sentence ends at ". ", "? " or "! " before a capital; quoted values are never split.
@@ -29,9 +31,13 @@ class FindingRow:
     hidden: bool
     row: int
     column: int
+    proposal: str = ""               # "Nr. 3 »Seniorvenner ...«", when the row has a Nr.
+    strict: bool = False             # a warning that strict mode counts as an error
 
     @property
     def severity(self) -> str:
+        if self.strict:
+            return "Fejl (advarsel)"
         return "Fejl" if self.error else "Advarsel"
 
     def key(self, by: str) -> tuple:
@@ -61,7 +67,29 @@ def column_number(letters: str) -> int:
     return number
 
 
-def finding_row(order: int, finding: Finding, file: str, display) -> FindingRow:
+def row_labels(files: list[tuple[Path, str]]) -> dict[tuple[str, int], str]:
+    """(file name, row) -> "Nr. 3 »Titel«" for every data row of the workbooks, so a finding
+    names its proposal and not only its cell."""
+    labels = {}
+    for path, name in files:
+        try:
+            raw = read_intake(path, name)
+        except Exception:           # an unusable file has no rows; the report says why
+            continue
+        for row in raw.rows:
+            number, title = row.values.get("number"), row.values.get("title")
+            text = " ".join(str(title or "").split())
+            if len(text) > 60:
+                text = text[:57].rstrip() + " ..."
+            if number not in (None, ""):
+                labels[(name, row.row)] = f"Nr. {number}" + (f" »{text}«" if text else "")
+            elif text:
+                labels[(name, row.row)] = f"»{text}«"
+    return labels
+
+
+def finding_row(order: int, finding: Finding, file: str, display,
+                labels: dict[tuple[str, int], str] | None = None) -> FindingRow:
     """`display` turns text holding the session's paths into the names the user gave."""
     location = finding.location
     wrong, write = split_message(display(finding.message))
@@ -69,10 +97,15 @@ def finding_row(order: int, finding: Finding, file: str, display) -> FindingRow:
     row, column = (int(match.group(2)), column_number(match.group(1))) if match else (0, 0)
     ref = f"{location.sheet}!{location.cell}" if location.sheet and location.cell \
         else (location.sheet or "")
+    # TODO(library): a finding made an error by strict mode should say so (e.g. a field
+    # `strict: bool` on Finding); until then a strict run shows a banner only.
+    made_error = bool(getattr(finding, "strict", False))
     return FindingRow(order=order, error=finding.severity is Severity.ERROR, file=file,
                       sheet=location.sheet or "", cell=location.cell or "", ref=ref,
                       field=finding.params.get("header", ""), wrong=wrong, write=write,
-                      hidden=location.hidden_row, row=row, column=column)
+                      hidden=location.hidden_row, row=row, column=column,
+                      proposal=(labels or {}).get((file, finding.row or 0), ""),
+                      strict=made_error)
 
 
 def sort_rows(rows: list[FindingRow], by: str, descending: bool) -> list[FindingRow]:

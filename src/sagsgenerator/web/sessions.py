@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Report
+from ..findings import Finding, Report
 from ..model import Intake
 
 ROOT_PREFIX = "sagsgenerator-web-"
@@ -50,6 +50,13 @@ class Upload:
     name: str
     path: Path
     annotated: Path | None = None
+    refused: Finding | None = None       # turned away before the library read it
+    refused_text: str = ""               # ... and what the user is told
+    refused_status: int = 422
+
+    @property
+    def usable(self) -> bool:
+        return self.refused is None
 
 
 @dataclass
@@ -80,6 +87,11 @@ class Job:
     documents: list[Document] = field(default_factory=list)
     zip_path: Path | None = None
     error: str | None = None
+    previews: str = "venter"           # venter, koerer, faerdig: after the documents
+    started: float = 0.0
+    seconds: float = 0.0               # from the click to the documents being ready
+    report: Report | None = None       # the findings of the run that made the documents
+    strict: bool = False
 
     @property
     def finished(self) -> bool:
@@ -97,7 +109,10 @@ class Session:
     uploads: list[Upload] = field(default_factory=list)
     report: Report | None = None
     intakes: list[Intake] = field(default_factory=list)
+    annotated: dict[Path, Path] = field(default_factory=dict)
     job: Job | None = None
+    next_index: int = 1
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def display(self, text: str) -> str:
         """Text with the session's file paths replaced by the names the user gave."""
@@ -106,7 +121,16 @@ class Session:
         return text
 
     def upload_named(self, path_text: str) -> Upload | None:
-        return next((u for u in self.uploads if str(u.path) == path_text), None)
+        return next((u for u in self.uploads if str(u.path) == path_text
+                     or u.name == path_text), None)
+
+    @property
+    def usable(self) -> list[Upload]:
+        return [u for u in self.uploads if u.usable]
+
+    @property
+    def display_names(self) -> dict[Path, str]:
+        return {u.path: u.name for u in self.uploads}
 
 
 class SessionStore:

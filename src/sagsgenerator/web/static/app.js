@@ -70,6 +70,30 @@
     });
   });
 
+  // The documents are ready before their previews: fetch the previews when they are made
+  // and put them in place, without reloading the page under the user's feet.
+  var pending = document.querySelector("section[data-previews]:not([data-previews=faerdig])");
+  var progressBox = document.querySelector("[data-progress]");
+  if (pending && !progressBox && window.fetch && window.DOMParser) {
+    var statusUrl = window.location.pathname + "/status";
+    var check = function () {
+      fetch(statusUrl, { cache: "no-store" })
+        .then(function (response) { return response.json(); })
+        .then(function (status) {
+          if (status.previews !== "faerdig") { setTimeout(check, 700); return; }
+          return fetch(window.location.href, { cache: "no-store" })
+            .then(function (response) { return response.text(); })
+            .then(function (text) {
+              var fresh = new DOMParser().parseFromString(text, "text/html")
+                .querySelector("section[data-previews]");
+              if (fresh) pending.replaceWith(fresh);
+            });
+        })
+        .catch(function () { setTimeout(check, 2000); });
+    };
+    setTimeout(check, 400);
+  }
+
   // Follow the document job without reloading the page every two seconds.
   var box = document.querySelector("[data-progress]");
   if (box && window.fetch) {
