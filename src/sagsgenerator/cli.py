@@ -16,8 +16,8 @@ from . import __version__, cli_danish
 from .config import Config
 from .config_file import BUILT_IN, find_config, load_config
 from .danish import format_date
-from .batch import (changes_since as register_changes, read_decisions, register_path, run_batch,
-                    validate_batch, write_marks)
+from .batch import (changes_since as register_changes, check_templates, read_decisions,
+                    register_path, run_batch, validate_batch, write_marks)
 from .documents import KIND_INFO, KINDS, template_path
 from .errors import FolderNotWritable, SagsgeneratorError, TemplatesInvalid
 from .intake.workbook import annotate, write_blank
@@ -455,14 +455,24 @@ def template_variables(target: Path | None, config: Config) -> None:
                    "du vælger en anden adresse (fx 0.0.0.0); så kan andre på netværket uploade "
                    "filer og hente dokumenterne, og der vises en advarsel.")
 @click.option("--ikke-aabn", "no_browser", is_flag=True, help="Åbn ikke browseren.")
+@click.option("--skabeloner", "template_dir", type=click.Path(path_type=Path, file_okay=False,
+              exists=True), default=None, help="Mappe med kommunens egne skabeloner; de "
+              "manglende tages fra de indbyggede.")
 @config_option
+@register_option
 @stops_cleanly
-def web(port: int, host: str, no_browser: bool, config: Config) -> None:
-    """Start den lokale webside: upload projektmapper, se fejl og advarsler, og dan
-    dokumenterne."""
+def web(port: int, host: str, no_browser: bool, template_dir: Path | None, config: Config,
+        register: Path | None) -> None:
+    """Start den lokale webside: upload projektmapper, se fejl og advarsler, dan
+    dokumenterne, og følg forslagene i registret."""
     from .web import serve  # fastapi and uvicorn are loaded only for this command
 
-    serve(host, port, not no_browser, config)
+    if template_dir is not None:
+        with option_named("--skabeloner"):
+            check_templates(template_dir, config)
+    config_path = click.get_current_context().meta.get("sagsgenerator.config_path")
+    serve(host, port, not no_browser, config, config_path=config_path,
+          template_dir=template_dir, register=register)
 
 
 @cli.command("status")

@@ -43,6 +43,7 @@ class Finding(BaseModel, frozen=True):
     location: Location
     params: dict[str, str] = {}
     row: int | None = None
+    strict: bool = False             # a warning that strict mode (--streng) made an error
 
     @field_validator("code")
     @classmethod
@@ -56,7 +57,8 @@ class Finding(BaseModel, frozen=True):
         return MESSAGES[self.code].format(**self.params)
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message}"
+        severity = f"{self.severity} (advarsel, --streng)" if self.strict else str(self.severity)
+        return f"{self.location}: {severity}: {self.message}"
 
 
 class Report(BaseModel):
@@ -90,7 +92,7 @@ class Report(BaseModel):
     def add(self, findings: "Iterable[Finding]") -> bool:
         """Admit findings into the report: the one place strict mode turns warnings into
         errors. True when any of them is an error."""
-        admitted = [f.model_copy(update={"severity": Severity.ERROR})
+        admitted = [f.model_copy(update={"severity": Severity.ERROR, "strict": True})
                     if self.strict and f.severity is Severity.WARNING else f for f in findings]
         self.findings += admitted
         return any(f.severity is Severity.ERROR for f in admitted)
@@ -124,7 +126,7 @@ class Report(BaseModel):
             return {"kode": f.code, "alvor": str(f.severity), "fil": f.location.file,
                     "ark": f.location.sheet, "celle": f.location.cell,
                     "skjult_række": f.location.hidden_row, "række": f.row,
-                    "besked": f.message, "parametre": f.params}
+                    "besked": f.message, "parametre": f.params, "streng": f.strict}
         data = {
             "filer": self.files,
             "rækker_læst": self.rows_read,

@@ -97,8 +97,6 @@ def finding_row(order: int, finding: Finding, file: str, display,
     row, column = (int(match.group(2)), column_number(match.group(1))) if match else (0, 0)
     ref = f"{location.sheet}!{location.cell}" if location.sheet and location.cell \
         else (location.sheet or "")
-    # TODO(library): a finding made an error by strict mode should say so (e.g. a field
-    # `strict: bool` on Finding); until then a strict run shows a banner only.
     made_error = bool(getattr(finding, "strict", False))
     return FindingRow(order=order, error=finding.severity is Severity.ERROR, file=file,
                       sheet=location.sheet or "", cell=location.cell or "", ref=ref,
