@@ -121,8 +121,30 @@ def test_strict_turns_warnings_into_errors(make_intake):
     intake, findings = found(make_intake(rows), strict=True)
     assert findings == [("theme-missing", "E2")]
     assert intake.report.findings[0].severity is Severity.ERROR
+    assert intake.report.findings[0].strict
+    assert ": fejl (advarsel, --streng): " in str(intake.report.findings[0])
     assert [p.number for p in intake.proposals] == [2, 3]
     assert intake.report.exit_code == 1
+    relaxed, _ = found(make_intake(rows))
+    assert not relaxed.report.findings[0].strict
+
+
+def test_every_rule_of_a_row_is_reported_at_once(make_intake):
+    """Issue 12.5: a Handlingsforslag without a package and with a bad centre is told both."""
+    rows = [proposal(1, Forebyggelsespakke=None, **{"Ansvarligt center": "Centret for Månen"}),
+            proposal(2), proposal(3)]
+    _, findings = found(make_intake(rows))
+    assert findings == [("package-missing", "D2"), ("choice-invalid", "L2")]
+
+
+@pytest.mark.parametrize("typed", ["Center for Ældre og Rehabilitering",
+                                   "centret for  ældre og rehabilitering ",
+                                   "Centeret for Ældre og Rehabilitering", "ÆLDRE OG REHABILITERING"])
+def test_official_centre_names_are_accepted_and_stored_canonically(make_intake, typed):
+    rows = [proposal(1, **{"Ansvarligt center": typed}), proposal(2), proposal(3)]
+    intake, findings = found(make_intake(rows))
+    assert findings == []
+    assert intake.proposals[0].centre == "Ældre og Rehabilitering"
 
 
 def test_choice_suggests_nearest(make_intake):
@@ -139,3 +161,26 @@ def test_every_row_is_rendered_or_reported(make_intake):
     assert intake.report.rows_read == 4
     assert rendered | reported == {2, 3, 4, 5} and not rendered & reported
     assert intake.report.summary() == "4 rækker læst: 2 gyldige, 2 med fejl (2 fejl, 1 advarsel)"
+
+
+def test_every_default_centre_by_its_official_full_name(make_intake):
+    from sagsgenerator.config import DEFAULT_CONFIG
+
+    for centre in DEFAULT_CONFIG.centres:
+        rows = [proposal(1, **{"Ansvarligt center": f"Center for {centre}"}), proposal(2),
+                proposal(3)]
+        intake, findings = found(make_intake(rows))
+        assert findings == [], centre
+        assert intake.proposals[0].centre == centre
+
+
+def test_a_configured_alias_means_its_value_and_a_real_mismatch_stays_an_error(make_intake):
+    from sagsgenerator.config import DEFAULT_CONFIG
+    from sagsgenerator.validation.validate import validate_file
+
+    config = DEFAULT_CONFIG.model_copy(update={"aliases": {"Sundhedsplejen": "Børn og Forebyggelse"}})
+    rows = [proposal(1, **{"Ansvarligt center": "sundhedsplejen"}),
+            proposal(2, **{"Ansvarligt center": "Center for Sundhedsplejen og Månen"}), proposal(3)]
+    intake = validate_file(make_intake(rows), config)
+    assert [(f.code, f.location.cell) for f in intake.report.findings] == [("choice-invalid", "L3")]
+    assert intake.proposals[0].centre == "Børn og Forebyggelse"
