@@ -16,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "sagsgenerator"
 LAYERS = [
-    {"errors", "messages", "findings", "danish", "output", "processes", "casenumber"},
+    {"errors", "messages", "findings", "danish", "output", "processes", "casenumber", "kinds"},
     {"config", "config_file", "model"},
     {"intake"},
     {"validation"},

@@ -28,3 +28,23 @@ def test_the_installed_package_finds_its_templates_through_importlib_resources()
     folder = importlib.resources.files("sagsgenerator.templates") / "docx"
     assert Path(str(folder)) == TEMPLATE_DIR
     assert (TEMPLATE_DIR / "sagsfremstilling.docx").is_file()
+
+
+def test_the_light_kind_names_match_the_registry():
+    from sagsgenerator.documents import KIND_INFO
+    from sagsgenerator.kinds import KINDS
+
+    assert tuple(KIND_INFO) == KINDS
+
+
+def test_help_loads_no_heavy_library():
+    """`sagsgenerator --help` must start at once: no pydantic, openpyxl, docx, babel or web."""
+    import subprocess
+    import sys
+
+    code = ("import sys, sagsgenerator.cli as c\n"
+            "heavy = [m for m in ('pydantic', 'openpyxl', 'docx', 'docxtpl', 'babel', 'fastapi',"
+            " 'matplotlib', 'lxml', 'sqlite3') if m in sys.modules]\n"
+            "print(','.join(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

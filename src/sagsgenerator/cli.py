@@ -9,24 +9,21 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__, cli_danish
-from .config import Config
-from .config_file import BUILT_IN, find_config, load_config
-from .danish import format_date
-from .batch import (changes_since as register_changes, check_templates, read_decisions,
-                    register_path, run_batch, validate_batch, write_marks)
-from .documents import KIND_INFO, KINDS, template_path
 from .errors import FolderNotWritable, SagsgeneratorError, TemplatesInvalid
-from .intake.workbook import annotate, write_blank
-from .meetings import DeadlineState, book, follow_ups_due
-from .output import atomic_write
+from .kinds import KINDS
 from .processes import Stopped, stop_on_signals
-from .register import Register
-from .render.prepare import check_folder, variable_reference
-from .findings import Report
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .findings import Report
+
+# Everything else is imported inside the command that needs it: `sagsgenerator --help`
+# starts without loading pydantic, openpyxl, docx or the web stack.
 
 DEFAULT_OUT = Path("output")
 cli_danish.install()
@@ -92,6 +89,8 @@ def config_option(command):
                   "aktuelle mappe, ellers den indbyggede].")
     @functools.wraps(command)
     def wrapper(*args, config_path: Path | None = None, **kwargs):
+        from .config_file import find_config, load_config
+
         try:
             found = find_config(config_path)
             click.get_current_context().meta["sagsgenerator.config_path"] = found
@@ -114,6 +113,8 @@ def register_option(command):
                   help="Brug ikke registret: sagsnumre tælles fra 1 i hver kørsel.")
     @functools.wraps(command)
     def wrapper(*args, register_file: Path | None = None, no_register: bool = False, **kwargs):
+        from .batch import register_path
+
         if no_register and register_file is not None:
             raise UsageError("Vælg enten --register eller --uden-register, ikke begge.")
         config_path = click.get_current_context().meta.get("sagsgenerator.config_path")
@@ -129,6 +130,8 @@ def needs_register(command):
                   "konfigurationsfilen, ellers i den aktuelle mappe].")
     @functools.wraps(command)
     def wrapper(*args, register_file: Path | None = None, **kwargs):
+        from .batch import register_path
+
         config_path = click.get_current_context().meta.get("sagsgenerator.config_path")
         register = register_path(register_file, config_path)
         if not register.is_file() and not kwargs.pop("create", False):
@@ -161,6 +164,7 @@ def cli() -> None:
 @stops_cleanly
 def blank(target: Path, overwrite: bool, config: Config) -> None:
     """Skriv det tomme indtagsark (Excel) til arbejdsgrupperne."""
+    from .intake.workbook import write_blank
     if target.exists() and not overwrite:
         raise UsageError(f"'{target}' findes allerede og bliver ikke overskrevet: det kan være "
                          "et udfyldt ark. Vælg et andet filnavn med --ud, eller brug "
@@ -210,6 +214,7 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
     """Tjek et eller flere indtagsark (filer eller mapper) og vis fejl og advarsler.
 
     Exitstatus: 0 gyldigt (advarsler tilladt), 1 fejl i data, 2 en fil kan ikke bruges."""
+    from .batch import validate_batch, write_marks
     result = validate_batch(inputs, config=config, strict=strict)
     # The report first: if a marked copy cannot be written, the findings are still shown.
     if as_json:
@@ -261,6 +266,8 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
 
     Rækker med fejl kommer ikke med; de vises her og i en markeret kopi af projektmappen.
     Exitstatus: 0 alt gyldigt, 1 nogle rækker havde fejl, 2 en fil kunne ikke bruges."""
+    from .batch import run_batch
+    from .documents import KIND_INFO
     kinds = kinds or KINDS
     with progress_bar("Skriver dokumenter") as advance, option_named("--ud"):
         result = run_batch(inputs, out_dir, config=config, kinds=kinds, today=_today(today),
@@ -327,6 +334,9 @@ def _input_note(report: Report) -> None:
 def calendar(inputs: tuple[Path, ...], today, config: Config) -> None:
     """Vis hvilket udvalgsmøde hvert forslag skal på, fristerne før mødet, og hvilke
     frister der er overskredet eller tæt på."""
+    from .batch import validate_batch
+    from .danish import format_date
+    from .meetings import DeadlineState, book
     day = _today(today)
     result = validate_batch(inputs, config=config)
     report, intakes = result.report, result.intakes
@@ -369,6 +379,9 @@ def calendar(inputs: tuple[Path, ...], today, config: Config) -> None:
 def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config) -> None:
     """Vis indsatser, hvis opfølgning er overskredet eller falder inden for de næste
     måneder, ordnet efter ansvarligt center."""
+    from .batch import validate_batch
+    from .danish import format_date
+    from .meetings import follow_ups_due
     day = _today(today)
     result = validate_batch(inputs, config=config)
     report, intakes = result.report, result.intakes
@@ -400,6 +413,8 @@ def templates() -> None:
 @stops_cleanly
 def export_templates(folder: Path, overwrite: bool) -> None:
     """Kopiér de indbyggede skabeloner til MAPPE, så de kan tilrettes i Word."""
+    from .documents import template_path
+    from .output import atomic_write
     existing = [kind for kind in KINDS if (folder / f"{kind}.docx").exists()]
     if existing and not overwrite:
         raise UsageError(f"Mappen '{folder}' har allerede skabeloner ({', '.join(existing)}). "
@@ -421,6 +436,7 @@ def export_templates(folder: Path, overwrite: bool) -> None:
 def check_templates(folder: Path, config: Config) -> None:
     """Tjek tilrettede skabeloner: Jinja-fejl, ukendte variabler og mærker, som Word har
     delt. Exitstatus 0 uden fejl, 1 med fejl."""
+    from .render.prepare import check_folder
     problems, missing = check_folder(folder, config)
     for problem in problems:
         click.echo(str(problem))
@@ -439,6 +455,8 @@ def check_templates(folder: Path, config: Config) -> None:
 @stops_cleanly
 def template_variables(target: Path | None, config: Config) -> None:
     """Vis alle variabler, skabelonerne kan bruge, med en dansk forklaring."""
+    from .output import atomic_write
+    from .render.prepare import variable_reference
     text = variable_reference(config)
     if target is None:
         click.echo(text)
@@ -465,6 +483,7 @@ def web(port: int, host: str, no_browser: bool, template_dir: Path | None, confi
         register: Path | None) -> None:
     """Start den lokale webside: upload projektmapper, se fejl og advarsler, dan
     dokumenterne, og følg forslagene i registret."""
+    from .batch import check_templates
     from .web import serve  # fastapi and uvicorn are loaded only for this command
 
     if template_dir is not None:
@@ -485,6 +504,8 @@ def web(port: int, host: str, no_browser: bool, template_dir: Path | None, confi
 def register_status(today, months: int, config: Config, register: Path) -> None:
     """Vis registret: forslagene pr. arbejdsgruppe med sagsnummer, status, antal udgaver,
     seneste ændring og trafiklys for opfølgningen."""
+    from .danish import format_date
+    from .register import Register
     day = _today(today)
     with Register.open(register, config) as store:
         entries = store.entries(config.period)
@@ -513,6 +534,9 @@ def register_status(today, months: int, config: Config, register: Path) -> None:
 def changes(since: str | None, config: Config, register: Path) -> None:
     """Vis, hvad der er ændret i forslagene siden en dato eller runde: felt for felt, gammel
     og ny værdi og cellen, den nye værdi kom fra."""
+    from .batch import changes_since as register_changes
+    from .danish import format_date
+    from .register import Register
     with Register.open(register, config) as store:
         rounds = store.rounds()
     point: dt.date | int
@@ -546,6 +570,7 @@ def decisions(plan: Path, dry_run: bool, today, config: Config, register: Path) 
 
     Exitstatus: 0 alt læst, 1 nogle celler havde fejl (de andre er gemt), 2 filen kan ikke
     bruges."""
+    from .batch import read_decisions
     result = read_decisions(plan, register=register, config=config, today=_today(today),
                             dry_run=dry_run)
     print_report(result.report, summary=False)
@@ -571,6 +596,7 @@ def register_group() -> None:
 @stops_cleanly
 def export_register(target: Path, config: Config, register: Path) -> None:
     """Skriv hele registret til Excel (.xlsx) eller JSON (.json)."""
+    from .register import Register
     if target.suffix.lower() not in (".xlsx", ".json"):
         raise UsageError(f"'{target}': vælg en fil, der ender på .xlsx eller .json.")
     with Register.open(register, config) as store:
@@ -584,6 +610,7 @@ def export_register(target: Path, config: Config, register: Path) -> None:
 @stops_cleanly
 def backup_register(target: Path, config: Config, register: Path) -> None:
     """Tag en sikkerhedskopi af registret (kan tages, mens andre bruger det)."""
+    from .register import Register
     with Register.open(register, config) as store:
         click.echo(f"Skrev sikkerhedskopien {store.backup(target)}")
 
@@ -592,6 +619,8 @@ def backup_register(target: Path, config: Config, register: Path) -> None:
 @config_option
 def show_config(config: Config) -> None:
     """Vis den konfiguration, der gælder, og hvor hver værdi kommer fra."""
+    from .config_file import BUILT_IN
+    from .danish import format_date
     origins = config.origins
 
     def line(key: str, value: object) -> None:
