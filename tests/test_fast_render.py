@@ -15,7 +15,7 @@ from sagsgenerator.config import DEFAULT_CONFIG
 from sagsgenerator.documents import KINDS, MODULES, TEMPLATE_DIR
 from sagsgenerator.render import engine
 from sagsgenerator.render.context import batch_items
-from sagsgenerator.render.fast import PreparedTemplate
+from sagsgenerator.render.engine import PreparedTemplate
 from sagsgenerator.validation.validate import validate_paths
 
 from conftest import proposal
