@@ -359,7 +359,15 @@ def _set_default_language(document: Any) -> None:
 
 # --- The reference: docxtpl's documented use --------------------------------------------------
 
-NOTES_TYPES = (CT.WML_FOOTNOTES, CT.WML_ENDNOTES)
+
+
+def _rendered_notes(part: Any) -> bool:
+    """Footnotes (docxtpl renders them) and endnotes with a tag (docxtpl does not; we do,
+    and leave endnotes without one as they are, as docxtpl does)."""
+    if part.content_type == CT.WML_FOOTNOTES:
+        return True
+    return part.content_type == CT.WML_ENDNOTES and bool(TAG_START.search(part.blob.decode(
+        "utf-8", errors="replace")))
 
 
 def _next_id(xml: bytes | Any) -> int:
@@ -411,7 +419,7 @@ class _Reference(DocxTemplate):
 
     def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         for part in self.docx.part.package.iter_parts():
-            if part.content_type in NOTES_TYPES:
+            if _rendered_notes(part):
                 xml = self.patch_xml(part.blob.decode("utf-8"))
                 xml = self.render_xml_part(xml, _NotesPart(part), context, jinja_env)
                 part._blob = xml.encode("utf-8")
@@ -456,8 +464,8 @@ PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
 PARAGRAPH_OPEN_NL = re.compile(r"\n<w:p([ >])")
 LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>")
 LISTING_MARKS = re.compile("[\t\a\n\f]")
-BODY_START = re.compile(rb"<w:body((?:\s+xmlns:\w+=\"[^\"]*\")*)(\s*/?>)")
 NS_DECL = re.compile(rb"xmlns:(\w+)=\"([^\"]*)\"")
+NS_DECL_SPACED = re.compile(rb"\s+xmlns:(\w+)=\"([^\"]*)\"")
 RECOVERING = etree.XMLParser(recover=True)       # as fix_tables parses
 TABLE_CHANGERS = re.compile(r"\{%-?\s*(?:tc|colspan|cellbg|hm|vm)\b|\{\{-?\s*tc\s")
 
@@ -609,7 +617,7 @@ class PreparedTemplate:
                 xml = tpl.get_part_xml(part)
                 self._add_story("xml", part, xml, tpl.get_headers_footers_encoding(xml))
         for part in package.iter_parts():
-            if part.content_type in NOTES_TYPES:
+            if _rendered_notes(part):
                 self._add_story("raw", part, part.blob.decode("utf-8"), "utf-8")
         # Pictures python-docx would reuse (same SHA1) or number around.
         self.media = [(p.partname.idx, p.sha1, str(p.partname), p.blob)
@@ -638,6 +646,7 @@ class PreparedTemplate:
             self.head = whole[:whole.index(b"<w:body")]
             self.tail = whole[whole.rindex(b"</w:body>") + len(b"</w:body>"):]
         self.root_ns = {(k or "").encode(): v.encode() for k, v in self.root.nsmap.items()}
+        self.root_uris = {v: k for k, v in self.root_ns.items()}
         self.fix_tables = "<w:tbl" in self.stories[0].source
         # A part without a tag comes out the same in every document.
         for story in self.stories:
@@ -714,15 +723,26 @@ class PreparedTemplate:
     def _document_xml(self, body: Any) -> bytes:
         """The document part with the rendered body: spliced in as text. Moving a large
         lxml tree into the template's document (as docxtpl does) re-reconciles every
-        namespace and takes seconds for a 1,000-proposal catalogue; the text is the same,
-        except that namespace declarations nested inside the body (pictures) are kept."""
+        namespace and takes seconds for a 1,000-proposal catalogue. The text is the same
+        once the namespace declarations the move drops are dropped: lxml removes each
+        declaration whose URI is already declared above it (a picture's xmlns:wp, xmlns:r).
+        Anything less simple (a URI under another prefix, declared twice) is moved."""
         text = etree.tostring(body, encoding="utf-8")
-        start = BODY_START.match(text)
-        declared = dict(NS_DECL.findall(start.group(1))) if start else None
-        if (declared is None or self.head is None
-                or any(self.root_ns.get(k) != v for k, v in declared.items())):
+        if self.head is None or not text.startswith(b"<w:body"):
             return self._document_xml_moved(body)
-        return self.head + b"<w:body" + start.group(2) + text[start.end():] + self.tail
+        redundant = False
+        kept: set[bytes] = set()
+        for prefix, uri in NS_DECL.findall(text):
+            if self.root_ns.get(prefix) == uri:
+                redundant = True
+            elif uri in self.root_uris or uri in kept:
+                return self._document_xml_moved(body)
+            else:
+                kept.add(uri)
+        if redundant:
+            text = NS_DECL_SPACED.sub(
+                lambda m: b"" if self.root_ns.get(m.group(1)) == m.group(2) else m.group(0), text)
+        return self.head + text + self.tail
 
     def _document_xml_moved(self, body: Any) -> bytes:
         root = self.root
