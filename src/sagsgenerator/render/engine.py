@@ -56,6 +56,9 @@ LANGUAGE = "da-DK"
 # Fixed timestamps make the same input give the same bytes (zip entries and core properties).
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+# Deflate level of every part we write: level 1 compresses an XML part about three times
+# faster than zlib's default (6), for files about 15 % larger.
+COMPRESS_LEVEL = 1
 
 __all__ = ["FIXED_TIME", "LANGUAGE", "ZIP_TIME", "Image", "PreparedTemplate", "Properties",
            "fixed_zip", "make_env", "render"]
@@ -92,6 +95,9 @@ ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 DOCXTPL_ESCAPES = re.compile(r"[{}%]_|_[{}%]")
 
 
+SUSPECT = re.compile(ILLEGAL_XML.pattern + "|" + DOCXTPL_ESCAPES.pattern)
+
+
 def clean(text: str) -> str:
     """The text without characters an XML document cannot hold (\\x00, \\x0b ...)."""
     if not ILLEGAL_XML.search(text):
@@ -102,6 +108,8 @@ def clean(text: str) -> str:
 
 def protect(text: str) -> str | Markup:
     """User text as data: escaped here when it holds one of docxtpl's escape sequences."""
+    if not SUSPECT.search(text):
+        return text
     text = clean(text)
     if isinstance(text, Markup) or not DOCXTPL_ESCAPES.search(text):
         return text  # Jinja's autoescape does the rest
@@ -361,6 +369,16 @@ def _set_default_language(document: Any) -> None:
 
 
 
+def _marker(name: str) -> bytes:
+    return f"\ue000{name}\ue000".encode()
+
+
+def _xml_text(value: str) -> bytes:
+    """Text as lxml writes it in an element (quotes stay, \\r is a reference)."""
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;").encode("utf-8"))
+
+
 def _rendered_notes(part: Any) -> bool:
     """Footnotes (docxtpl renders them) and endnotes with a tag (docxtpl does not; we do,
     and leave endnotes without one as they are, as docxtpl does)."""
@@ -454,15 +472,13 @@ def fixed_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, source.read(info.filename), compresslevel=COMPRESS_LEVEL)
     return out.getvalue()
 
 
 # --- The prepared renderer -------------------------------------------------------------------
 
 PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
-PARAGRAPH_OPEN_NL = re.compile(r"\n<w:p([ >])")
-LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>")
 LISTING_MARKS = re.compile("[\t\a\n\f]")
 NS_DECL = re.compile(rb"xmlns:(\w+)=\"([^\"]*)\"")
 NS_DECL_SPACED = re.compile(rb"\s+xmlns:(\w+)=\"([^\"]*)\"")
@@ -473,23 +489,40 @@ TABLE_CHANGERS = re.compile(r"\{%-?\s*(?:tc|colspan|cellbg|hm|vm)\b|\{\{-?\s*tc\
 def resolve_listing(tpl: DocxTemplate, xml: str) -> str:
     """docxtpl's resolve_listing, run only on the paragraphs it would change: those with a
     tab, line feed, \\a or \\f (it turns them into Word's tabs, breaks and paragraphs).
-    Paragraphs are found exactly as its regular expression finds them."""
-    if not LISTING_MARKS.search(xml):
+    Paragraphs are found exactly as its regular expression `<w:p(?: [^>]*)?>.*?</w:p>`
+    finds them, with str.find."""
+    first = LISTING_MARKS.search(xml)
+    if first is None:
         return xml
+    marks = [m.start() for m in LISTING_MARKS.finditer(xml, first.start())]
+    find = xml.find
     out: list[str] = []
-    done = 0
-    position = 0
-    while True:
-        opening = LISTING_PARAGRAPH.search(xml, position)
-        if opening is None:
+    done = position = i = 0
+    while i < len(marks):
+        start = find("<w:p", position)
+        if start < 0:
             break
-        end = xml.find("</w:p>", opening.end())
+        after = xml[start + 4:start + 5]
+        if after == ">":
+            opened = start + 5
+        elif after == " ":
+            opened = find(">", start) + 1
+            if opened == 0:
+                break
+        else:                                   # <w:pPr>, <w:proofErr> ...
+            position = start + 4
+            continue
+        end = find("</w:p>", opened)
         if end < 0:
             break
         end += len("</w:p>")
-        if LISTING_MARKS.search(xml, opening.start(), end):
-            out += [xml[done:opening.start()], tpl.resolve_listing(xml[opening.start():end])]
+        while i < len(marks) and marks[i] < start:
+            i += 1
+        if i < len(marks) and marks[i] < end:
+            out += [xml[done:start], tpl.resolve_listing(xml[start:end])]
             done = end
+            while i < len(marks) and marks[i] < end:
+                i += 1
         position = end
     out.append(xml[done:])
     return "".join(out)
@@ -497,9 +530,79 @@ def resolve_listing(tpl: DocxTemplate, xml: str) -> str:
 
 def _post(tpl: DocxTemplate, xml: str) -> str:
     """docxtpl's steps after Jinja (render_xml_part), in the same order."""
-    xml = PARAGRAPH_OPEN_NL.sub(r"<w:p\1", xml)
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    if "{_" in xml or "_}" in xml:
+        xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
+               .replace("%_}", "%}"))
     return resolve_listing(tpl, xml)
+
+
+TABLE = re.compile(r"<w:tbl[ >].*?</w:tbl>", re.S)
+TABLE_OPEN = re.compile(r"<w:tbl[ >]")
+GRID = re.compile(r"<w:tblGrid[ >].*?</w:tblGrid>|<w:tblGrid/>", re.S)
+GRID_COL = re.compile(r"<w:gridCol[ />]")
+ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.S)
+CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.S)
+SPAN = re.compile(r'<w:gridSpan w:val="([^"]*)"')
+BLOCK_TAG = re.compile(r"\{%-?\s*(\w+)([^%]*)")
+OPENERS = {"for", "if", "with", "macro", "call", "filter", "block", "raw", "autoescape"}
+
+
+def _block_depth(text: str) -> int | None:
+    """Jinja block nesting a text opens (> 0) or closes (< 0); None for {% set x %} blocks."""
+    depth = 0
+    for keyword, rest in BLOCK_TAG.findall(text):
+        if keyword in OPENERS:
+            depth += 1
+        elif keyword.startswith("end"):
+            depth -= 1
+        elif keyword == "set" and "=" not in rest:
+            return None
+    return depth
+
+
+def tables_need_fixing(source: str) -> bool:
+    """Whether docxtpl's fix_tables can change a rendering of this (patched) body.
+
+    It changes a table's grid only when a row has more cells than grid columns or no row
+    spans all of them. With no cell-level tags ({%tc, colspan, cellbg, hm, vm), every block
+    closed in the cell that opens it, and no nested table, rendered rows are copies of the
+    template's rows; then the grid stays when every row fits it and one row spanning it
+    all stands outside every row loop and condition."""
+    if TABLE_CHANGERS.search(source):
+        return True
+    tables = TABLE.findall(source)
+    if len(tables) != len(TABLE_OPEN.findall(source)):
+        return True                                     # nested tables
+    for table in tables:
+        grid = GRID.search(table)
+        if grid is None:
+            return True
+        columns = len(GRID_COL.findall(grid.group(0)))
+        depth, fixed_full_row, position = 0, False, grid.end()
+        for row in ROW.finditer(table, grid.end()):
+            gap = _block_depth(table[position:row.start()])
+            if gap is None:
+                return True
+            depth += gap
+            position = row.end()
+            cells = CELL.findall(row.group(0))
+            outside = CELL.sub("", row.group(0))
+            if "{%" in outside or "{{" in outside or len(cells) > columns:
+                return True
+            spans = 0
+            for cell in cells:
+                if _block_depth(cell) != 0:
+                    return True
+                span = SPAN.search(cell)
+                if span is not None and not span.group(1).isdigit():
+                    return True
+                spans += int(span.group(1)) if span else 1
+            if depth == 0 and spans >= columns:
+                fixed_full_row = True
+        if depth + (_block_depth(table[position:]) or 0) != 0 or not fixed_full_row:
+            return True
+    return False
 
 
 @dataclass
@@ -647,7 +750,8 @@ class PreparedTemplate:
             self.tail = whole[whole.rindex(b"</w:body>") + len(b"</w:body>"):]
         self.root_ns = {(k or "").encode(): v.encode() for k, v in self.root.nsmap.items()}
         self.root_uris = {v: k for k, v in self.root_ns.items()}
-        self.fix_tables = "<w:tbl" in self.stories[0].source
+        # docxtpl's fix_tables, when it can change anything (else only its parse).
+        self.fix_tables = tables_need_fixing(self.stories[0].source)
         # A part without a tag comes out the same in every document.
         for story in self.stories:
             if story.template is None:
@@ -656,6 +760,7 @@ class PreparedTemplate:
         self.packed = {name: _Entry.of(name, data) for name, data in self.entries.items()}
         self.core_part = package.part_related_by(RT.CORE_PROPERTIES)
         self.core_name = self.core_part.partname.lstrip("/")
+        self._prepare_core()
         # The package's graph, for the order python-docx writes parts in when pictures are
         # added, and the content types it declares.
         self.graph: dict[str, list[str]] = {"/": [str(r.target_part.partname)
@@ -730,9 +835,13 @@ class PreparedTemplate:
         text = etree.tostring(body, encoding="utf-8")
         if self.head is None or not text.startswith(b"<w:body"):
             return self._document_xml_moved(body)
+        start_end = text.index(b">") + 1
+        start, rest = text[:start_end], text[start_end:]
+        if b"xmlns:" in rest:
+            start, rest = text, b""
         redundant = False
         kept: set[bytes] = set()
-        for prefix, uri in NS_DECL.findall(text):
+        for prefix, uri in NS_DECL.findall(start):
             if self.root_ns.get(prefix) == uri:
                 redundant = True
             elif uri in self.root_uris or uri in kept:
@@ -740,8 +849,10 @@ class PreparedTemplate:
             else:
                 kept.add(uri)
         if redundant:
-            text = NS_DECL_SPACED.sub(
-                lambda m: b"" if self.root_ns.get(m.group(1)) == m.group(2) else m.group(0), text)
+            start = NS_DECL_SPACED.sub(
+                lambda m: b"" if self.root_ns.get(m.group(1)) == m.group(2) else m.group(0),
+                start)
+        text = start + rest
         return self.head + text + self.tail
 
     def _document_xml_moved(self, body: Any) -> bytes:
@@ -753,14 +864,45 @@ class PreparedTemplate:
         finally:
             root.replace(body, old)
 
-    def _core_xml(self, context: dict[str, Any], properties: Properties) -> bytes:
-        core = self.core
+    def _core_values(self, context: dict[str, Any], properties: Properties) -> dict[str, str]:
+        """Every core property that changes per document, as `render` sets it."""
+        values: dict[str, str] = {}
         if self.templated:
             raw = _raw(context)
-            for name, template in self.templated.items():
-                setattr(core, name, clean(template.render(raw)))
-        _set_properties(self.tpl.docx, properties, set(self.templated))
+            values.update({name: clean(template.render(raw))
+                           for name, template in self.templated.items()})
+        ours = {"title": properties.title, "subject": properties.subject,
+                "author": properties.author, "comments": ""}
+        values.update({name: clean(value) for name, value in ours.items()
+                       if name not in self.templated})
+        values["keywords"] = clean(properties.keywords)
+        values["last_modified_by"] = clean(properties.author)
+        values.pop("language", None)                # always da-DK
+        return values
+
+    def _core_xml(self, context: dict[str, Any], properties: Properties) -> bytes:
+        values = self._core_values(context, properties)
+        if self.core_template is None or any(len(v) > 255 for v in values.values()):
+            return self._core_xml_docx(values)     # python-docx refuses > 255 characters
+        xml = self.core_template
+        for name, value in values.items():
+            xml = xml.replace(_marker(name), _xml_text(value))
+        return xml
+
+    def _core_xml_docx(self, values: dict[str, str]) -> bytes:
+        for name, value in values.items():
+            setattr(self.core, name, value)
         return serialize_part_xml(self.core_part._element)
+
+    def _prepare_core(self) -> None:
+        """core.xml with a marker where each changing value goes, checked against python-docx
+        on awkward values (else python-docx writes it every time)."""
+        sample = Properties(title="a & b < c > d \"e\" 'f' ø 😀\r", subject="", author="x")
+        names = self._core_values({}, sample)
+        expected = self._core_xml_docx(names)
+        self.core_template = self._core_xml_docx({name: _marker(name).decode() for name in names})
+        if self._core_xml({}, sample) != expected:
+            self.core_template = None
 
     def _image_parts(self, rendering: _Rendering) -> dict[str, bytes]:
         """The new pictures, the relationships of the parts that show them, and the
@@ -829,7 +971,7 @@ class _Entry:
 
     @classmethod
     def of(cls, name: str, data: bytes) -> "_Entry":
-        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        packer = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
         return cls(name.encode("ascii"), zlib.crc32(data), len(data),
                    packer.compress(data) + packer.flush())
 
