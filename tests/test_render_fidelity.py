@@ -292,3 +292,43 @@ def test_libreoffice_opens_it_and_shows_the_rendered_text(pdf_text, name):
         assert expected in text, (name, expected)
     literal = {"doc_properties_tpl": "{{ test }}", "noter": "{{ navn }}"}.get(name, "")
     assert "{{" not in text.replace(literal, "").replace("{_{", "")
+
+
+def table_template(tmp_path: Path, rows: str) -> Path:
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr/><w:tblGrid><w:gridCol w:w="3000"/>'
+        f'<w:gridCol w:w="3000"/></w:tblGrid>{rows}</w:tbl>'))
+    path = tmp_path / "tabel.docx"
+    document.save(path)
+    return path
+
+
+def tr(*cells: str) -> str:
+    return "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>"
+                              for c in cells) + "</w:tr>"
+
+
+@pytest.mark.parametrize("rows, needed", [
+    # The only row spanning the grid may be left out: fix_tables then narrows the grid.
+    (tr("{%tr if show %}") + tr("a", "b") + tr("{%tr endif %}") + tr("smal"), True),
+    # A row spanning the grid always stays: fix_tables cannot change anything.
+    (tr("Overskrift", "Beløb") + tr("{%tr for r in rows %}") + tr("{{ r }}", "x")
+     + tr("{%tr endfor %}"), False),
+    # A block opened in one cell and closed in another removes cells.
+    (tr("Overskrift", "Beløb") + tr("{% if show %}a", "b{% endif %}"), True),
+    # More cells than grid columns.
+    (tr("a", "b", "c"), True),
+])
+def test_fix_tables_is_skipped_only_when_it_cannot_change_the_table(tmp_path, rows, needed):
+    path = table_template(tmp_path, rows)
+    prepared = PreparedTemplate(path, "t")
+    assert prepared.fix_tables is needed
+    for show in (True, False):
+        context = {"show": show, "rows": [] if not show else ["1", "2"]}
+        assert prepared.render(context, PROPS) == engine.render(path, context, PROPS, "t")
