@@ -59,6 +59,9 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 # Deflate level of every part we write: level 1 compresses an XML part about three times
 # faster than zlib's default (6), for files about 15 % larger.
 COMPRESS_LEVEL = 1
+# Parts smaller than this are stored, not deflated: each deflate stream costs a compressor
+# (about 50 µs to set up, more than compressing a small part), for a few hundred bytes.
+STORED_BELOW = 2048
 
 __all__ = ["FIXED_TIME", "LANGUAGE", "ZIP_TIME", "Image", "PreparedTemplate", "Properties",
            "fixed_zip", "make_env", "render"]
@@ -470,16 +473,17 @@ def fixed_zip(data: bytes) -> bytes:
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename), compresslevel=COMPRESS_LEVEL)
+            data = source.read(info.filename)
+            entry.compress_type = (zipfile.ZIP_STORED if len(data) < STORED_BELOW
+                                   else zipfile.ZIP_DEFLATED)
+            target.writestr(entry, data, compresslevel=COMPRESS_LEVEL)
     return out.getvalue()
 
 
 # --- The prepared renderer -------------------------------------------------------------------
 
 PARAGRAPH_OPEN = re.compile(r"<w:p([ >])")
-LISTING_MARKS = re.compile("[\t\a\n\f]")
 NS_DECL = re.compile(rb"xmlns:(\w+)=\"([^\"]*)\"")
 NS_DECL_SPACED = re.compile(rb"\s+xmlns:(\w+)=\"([^\"]*)\"")
 RECOVERING = etree.XMLParser(recover=True)       # as fix_tables parses
@@ -491,10 +495,15 @@ def resolve_listing(tpl: DocxTemplate, xml: str) -> str:
     tab, line feed, \\a or \\f (it turns them into Word's tabs, breaks and paragraphs).
     Paragraphs are found exactly as its regular expression `<w:p(?: [^>]*)?>.*?</w:p>`
     finds them, with str.find."""
-    first = LISTING_MARKS.search(xml)
-    if first is None:
+    marks: list[int] = []
+    for mark in "\t\a\n\f":
+        at = xml.find(mark)
+        while at >= 0:
+            marks.append(at)
+            at = xml.find(mark, at + 1)
+    if not marks:
         return xml
-    marks = [m.start() for m in LISTING_MARKS.finditer(xml, first.start())]
+    marks.sort()
     find = xml.find
     out: list[str] = []
     done = position = i = 0
@@ -519,13 +528,51 @@ def resolve_listing(tpl: DocxTemplate, xml: str) -> str:
         while i < len(marks) and marks[i] < start:
             i += 1
         if i < len(marks) and marks[i] < end:
-            out += [xml[done:start], tpl.resolve_listing(xml[start:end])]
+            out += [xml[done:start], _resolve_paragraph(xml[start:end])]
             done = end
             while i < len(marks) and marks[i] < end:
                 i += 1
         position = end
     out.append(xml[done:])
     return "".join(out)
+
+
+# docxtpl's resolve_listing on one paragraph (DocxTemplate.resolve_listing's inner
+# functions, with the same regular expressions, compiled once); the fidelity tests compare
+# it with docxtpl's own.
+_LISTING_PPR = re.compile(r"<w:pPr>.*?</w:pPr>")
+_LISTING_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.S)
+_LISTING_RPR = re.compile(r"<w:rPr>.*?</w:rPr>")
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.S)
+
+
+def _resolve_paragraph(paragraph: str) -> str:
+    found = _LISTING_PPR.search(paragraph)
+    p_pr = found.group(0) if found else ""
+
+    def run(m: re.Match) -> str:
+        found = _LISTING_RPR.search(m.group(0))
+        r_pr = found.group(0) if found else ""
+
+        def text(t: re.Match) -> str:
+            xml = t.group(0)
+            if "\t" in xml:
+                xml = xml.replace("\t", "</w:t></w:r><w:r>%s<w:tab/></w:r><w:r>%s"
+                                  '<w:t xml:space="preserve">' % (r_pr, r_pr))
+            if "\a" in xml:
+                xml = xml.replace("\a", '</w:t></w:r></w:p><w:p>%s<w:r>%s<w:t xml:space="preserve">'
+                                  % (p_pr, r_pr))
+            if "\n" in xml:
+                xml = xml.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+            if "\f" in xml:
+                xml = xml.replace("\f", '</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r>'
+                                  '</w:p><w:p>%s<w:r>%s<w:t xml:space="preserve">' % (p_pr, r_pr))
+            return xml
+
+        return _LISTING_TEXT.sub(text, m.group(0))
+
+    # The paragraph is one match of docxtpl's outer expression, so its sub is this call.
+    return _LISTING_RUN.sub(run, paragraph)
 
 
 def _post(tpl: DocxTemplate, xml: str) -> str:
@@ -700,6 +747,7 @@ class PreparedTemplate:
         self.path, self.kind = path, kind
         self.env = make_env()
         self.properties_env = make_env(autoescape=False)
+        self.story_cache: dict[str, dict[str, _Entry]] = {}
         try:
             self._prepare()
         except Exception as exc:  # a broken or foreign .docx fails in many ways
@@ -801,7 +849,10 @@ class PreparedTemplate:
                 if story.template is not None:
                     source = story.source
                     tpl.current_rendering_part = _Part(rendering, story)
-                    replaced[story.name] = self._render_story(story, bound)
+                    if story.mode == "body":
+                        replaced[story.name] = self._render_story(story, bound)
+                    else:
+                        replaced[story.name] = self._render_cached(story, bound)
             replaced[self.core_name] = self._core_xml(context, properties)
         except Exception as exc:
             raise template_error(exc, self.path, self.kind, source) from exc
@@ -809,9 +860,26 @@ class PreparedTemplate:
             replaced.update(self._image_parts(rendering))
         return self._zip(replaced, rendering)
 
+    def _render_cached(self, story: _Story, context: Any) -> _Entry:
+        """A header, footer or notes part: most documents of a batch share their text
+        (municipality, committee), so the finished zip entry is kept by rendered text (the
+        part's bytes depend on nothing else; its pictures' relationships are written apart)."""
+        xml = _post(self.tpl, story.template.render(context))
+        cache = self.story_cache.setdefault(story.name, {})
+        entry = cache.get(xml)
+        if entry is None:
+            entry = _Entry.of(story.name, self._finish_story(story, xml))
+            if len(cache) >= 64:
+                cache.clear()
+            cache[xml] = entry
+        return entry
+
     def _render_story(self, story: _Story, context: Any) -> bytes:
         source = story.template or self.env.from_string(story.source)
-        xml = _post(self.tpl, source.render(context))
+        return self._finish_story(story, _post(self.tpl, source.render(context)))
+
+    def _finish_story(self, story: _Story, xml: str) -> bytes:
+        """The part's bytes from its rendered text, as docxtpl and python-docx write it."""
         if story.mode == "raw":
             return xml.encode("utf-8")
         if story.mode == "xml":
@@ -819,7 +887,7 @@ class PreparedTemplate:
         if self.fix_tables:
             tree = self.tpl.fix_tables(xml)
         else:  # fix_tables only parses when there is no table
-            tree = etree.fromstring(xml, parser=RECOVERING)
+            tree = etree.fromstring(xml.encode("utf-8"), parser=RECOVERING)
         if "docPr" in xml:
             self.tpl.docx_ids_index = 1000
             self.tpl.fix_docpr_ids(tree)
@@ -947,11 +1015,17 @@ class PreparedTemplate:
         walk("/")
         return names
 
-    def _zip(self, replaced: dict[str, bytes], rendering: _Rendering) -> bytes:
+    def _zip(self, replaced: dict[str, bytes | _Entry], rendering: _Rendering) -> bytes:
         names = (self._order(rendering) if rendering.new_rels or rendering.new_media
                  else list(self.entries))
-        return write_zip([_Entry.of(name, replaced[name]) if name in replaced
-                          else self.packed[name] for name in names])
+        entries = []
+        for name in names:
+            data = replaced.get(name)
+            if data is None:
+                entries.append(self.packed[name])
+            else:
+                entries.append(data if isinstance(data, _Entry) else _Entry.of(name, data))
+        return write_zip(entries)
 
 
 # The zip container, written as zipfile writes it (same headers, same deflate), so that
@@ -962,37 +1036,44 @@ _MADE_BY = (0 if sys.platform == "win32" else 3) << 8 | 20
 _EXTERNAL_ATTR = 0o600 << 16
 
 
-@dataclass(frozen=True)
 class _Entry:
-    name: bytes
-    crc: int
-    size: int
-    data: bytes
+    """One zip entry (deflated, or stored when small) with its local header, ready to be
+    written."""
+
+    __slots__ = ("name", "crc", "size", "data", "method", "local")
+
+    def __init__(self, name: bytes, crc: int, size: int, data: bytes, method: int):
+        self.name, self.crc, self.size, self.data, self.method = name, crc, size, data, method
+        self.local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, _DOS_TIME,
+                                 _DOS_DATE, crc, len(data), size, len(name), 0) + name + data
 
     @classmethod
     def of(cls, name: str, data: bytes) -> "_Entry":
+        if len(data) < STORED_BELOW:
+            return cls(name.encode("ascii"), zlib.crc32(data), len(data), data,
+                       zipfile.ZIP_STORED)
         packer = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
         return cls(name.encode("ascii"), zlib.crc32(data), len(data),
-                   packer.compress(data) + packer.flush())
+                   packer.compress(data) + packer.flush(), zipfile.ZIP_DEFLATED)
+
+
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
 
 
 def write_zip(entries: Sequence[_Entry]) -> bytes:
     """A zip of already compressed entries, byte for byte as zipfile writes it."""
-    out = bytearray()
-    central = bytearray()
+    locals_: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
     for entry in entries:
-        offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, zipfile.ZIP_DEFLATED, _DOS_TIME,
-                           _DOS_DATE, entry.crc, len(entry.data), entry.size, len(entry.name), 0)
-        out += entry.name
-        out += entry.data
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", _MADE_BY, 20, 0,
-                               zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, entry.crc,
-                               len(entry.data), entry.size, len(entry.name), 0, 0, 0, 0,
-                               _EXTERNAL_ATTR, offset)
-        central += entry.name
-    start = len(out)
-    out += central
-    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
-                       len(central), start, 0)
-    return bytes(out)
+        locals_.append(entry.local)
+        central.append(_CENTRAL.pack(b"PK\x01\x02", _MADE_BY, 20, 0, entry.method,
+                                     _DOS_TIME, _DOS_DATE, entry.crc, len(entry.data),
+                                     entry.size, len(entry.name), 0, 0, 0, 0, _EXTERNAL_ATTR,
+                                     offset))
+        central.append(entry.name)
+        offset += len(entry.local)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
+                      len(directory), offset, 0)
+    return b"".join(locals_) + directory + end
