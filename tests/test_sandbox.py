@@ -42,6 +42,7 @@ def both(path: Path, context: dict) -> list[str]:
     "{{ joiner.__init__.__globals__.__builtins__.__import__('os').system('touch MARKER') }}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }}{{ namespace.__init__.__globals__.os"
     ".system('touch MARKER') }}",
+    "{{ '{0.__class__.__init__.__globals__}'.format(cycler) }}",
 ])
 @pytest.mark.parametrize("where", ["body", "header"])
 def test_a_template_cannot_run_a_command(tmp_path, attack, where):
@@ -50,7 +51,7 @@ def test_a_template_cannot_run_a_command(tmp_path, attack, where):
     path = (template(tmp_path, "Før", attack) if where == "body"
             else template(tmp_path, "Før", header=attack))
     for message in both(path, {}):
-        assert message.startswith("Skabelonen 'skabelon.docx' til sagsfremstilling bruger »_")
+        assert message.startswith("Skabelonen 'skabelon.docx' til sagsfremstilling bruger »")
         assert "som ikke er tilladt i en skabelon" in message
     assert not marker.exists()
 
@@ -99,3 +100,12 @@ def test_the_message_names_the_paragraph(tmp_path):
     path = template(tmp_path, "første", "Hej {{ ''.__class__ }} med", "sidste")
     for message in both(path, {}):
         assert "bruger »__class__«" in message and "(nær »Hej {{ ''.__class__ }} med«)" in message
+
+
+def test_filters_outside_the_list_and_endless_recursion_are_refused(tmp_path):
+    for text, expected in (("{{ p | attr('__class__') }}", "kunne ikke bruges: No filter "
+                                                           "named 'attr'"),
+                           ("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+                            "kalder en makro, der kalder sig selv uden ende")):
+        for message in both(template(tmp_path, text), {"p": 1}):
+            assert expected in message

@@ -181,6 +181,7 @@ def test_variable_reference_is_current_and_complete():
     ("{{ municipality.os }}", "os"),
     ("{{ joiner().popen('id') }}", "popen"),
     ("{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}", "__class__"),
+    ("{{ '{0.__class__}'.format(p) }}", "format"),
 ])
 def test_what_the_sandbox_forbids_is_an_error_with_its_paragraph(tmp_path, tag, forbidden):
     (found,) = [f for f in check_template(edited(tmp_path, "Før", f"Hej {tag}"),

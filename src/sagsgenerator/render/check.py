@@ -44,7 +44,7 @@ JINJA_NAMES = (set(make_env().globals) - {LOOP_GUARD}) | {"loop", "true", "false
 INTERNALS = {"mro", "os", "popen", "system", "subclasses", "globals", "builtins", "import",
              "eval", "exec", "compile", "getattr", "setattr", "delattr", "open", "func_globals",
              "func_code", "f_globals", "f_locals", "f_back", "gi_frame", "gi_code", "cr_frame",
-             "cr_code", "ag_frame", "ag_code", "tb_frame", "format", "format_map", "im_func",
+             "cr_code", "ag_frame", "ag_code", "tb_frame", "im_func",
              "im_self", "im_class", "func_closure", "co_code", "modules", "environ", "spawn",
              "subprocess", "call_macro", "load"}
 
@@ -184,6 +184,9 @@ class _Variables:
                 return FORBIDDEN
             if isinstance(key, str) and _forbidden(key):
                 return self.forbidden(node, key)
+            if key in ("format", "format_map") and isinstance(node.node, nodes.Const) \
+                    and re.search(r"[.\[]_", str(node.node.value)):
+                return self.forbidden(node, key)     # "{0.__class__}".format(x)
             if isinstance(base, dict) and isinstance(key, str):
                 if key in base:
                     return base[key]

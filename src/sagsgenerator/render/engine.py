@@ -314,6 +314,9 @@ def template_error(exc: Exception, template: Path | str, kind: str,
     if isinstance(exc, JinjaTemplateError):
         return TemplateError(f"Skabelonen '{name}' til {kind} kunne ikke bruges: "
                              f"{exc.message or exc}{where}.")
+    if isinstance(exc, RecursionError):
+        return TemplateError(f"Skabelonen '{name}' til {kind} kalder en makro, der kalder sig "
+                             f"selv uden ende{where}. Ret skabelonen.")
     if isinstance(exc, etree.XMLSyntaxError):
         return TemplateError(f"Skabelonen '{name}' til {kind} gav et ugyldigt Word-dokument "
                              f"({exc}){where}. Tjek at skabelonmærkerne står inde i teksten.")
