@@ -173,7 +173,7 @@ def plain_docxtpl(path: Path, context: dict) -> bytes:
 
 # The reference corrects docxtpl where it renders notes once per section, does not render
 # endnotes, or renders tagged properties with autoescape; elsewhere it is docxtpl itself.
-CORRECTED = {"noter", "doc_properties_tpl", "brevpapir"}
+CORRECTED = {"noter", "doc_properties_tpl"}
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if n not in CORRECTED])

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import hashlib
 import io
 import re
 import struct
