@@ -215,6 +215,18 @@ def _counted(iterable: Iterable) -> Iterable:
         yield item
 
 
+def _bounded_replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
+    """Jinja's replace filter, refusing a result longer than MAX_LENGTH."""
+    text = str(s)
+    if new and old and len(new) > len(old) and text.count(old) * (len(new) - len(old)) + len(
+            text) > MAX_LENGTH:
+        raise LimitExceeded(f"length:{MAX_LENGTH}")
+    return FILTERS["replace"](eval_ctx, s, old, new, count)
+
+
+_bounded_replace.jinja_pass_arg = FILTERS["replace"].jinja_pass_arg  # type: ignore[attr-defined]
+
+
 def _safe_range(*args: int) -> range:
     rng = range(*args)
     if len(rng) > MAX_RANGE:
@@ -236,6 +248,7 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self, autoescape: bool):
         super().__init__(autoescape=autoescape)
         self.filters = {name: FILTERS[name] for name in ALLOWED_FILTERS}
+        self.filters["replace"] = _bounded_replace
         self.globals = {"range": _safe_range, "dict": dict, "lipsum": _safe_lipsum,
                         "cycler": Cycler, "joiner": Joiner, "namespace": Namespace,
                         LOOP_GUARD: _guarded_loop}
@@ -302,7 +315,7 @@ def template_error(exc: Exception, template: Path | str, kind: str,
         text = {"range": f"range() må højst give {limit} tal",
                 "loops": f"løkkerne må højst gå {limit} gange i ét dokument",
                 "power": f"en potens (**) må højst være {limit}",
-                "length": f"en gentagelse (*) må højst give {limit} tegn",
+                "length": f"en tekst, skabelonen laver (med * eller replace), må højst have {limit} tegn",
                 "lipsum": "lipsum() må højst give 20 afsnit"}.get(what, str(exc))
         return TemplateError(f"Skabelonen '{name}' til {kind} beder om mere arbejde, end et "
                              f"dokument kan kræve: {text}{where}. Ret skabelonen.")
