@@ -208,7 +208,8 @@ def story_pictures(files: dict[str, bytes], story: str) -> list[str]:
 
 def test_pictures_in_headers_footers_and_notes_are_related_from_their_own_part(rendered):
     files = parts(rendered["brevpapir"][0])
-    headers = {n: story_pictures(files, n) for n in files if re.fullmatch(r"word/(header|footer)\d\.xml", n)}
+    headers = {n: story_pictures(files, n) for n in files
+               if re.fullmatch(r"word/(header|footer)\d\.xml", n)}
     shown = sorted(t for targets in headers.values() for t in targets)
     # The pasted logo and {{ logo }} are the same picture: one media part, related twice.
     assert shown.count("media/image1.png") == 3 and shown.count("media/image2.png") == 2

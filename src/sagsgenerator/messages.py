@@ -113,13 +113,14 @@ MESSAGES.update({
     "template-unknown-field": "Feltet '{name}' findes ikke.{suggestion} Se listen over "
                               "skabelonvariabler (docs/skabelonvariabler.md).",
     "template-forbidden": "»{name}« er ikke tilladt i en skabelon: en skabelon må vise data, "
-                          "men ikke nå Pythons indre dele eller køre kode. Fjern »{expression}«.",
+                          "men ikke nå Pythons indre dele eller køre kode. Fjern "
+                          "»{expression}«.",
     "template-unknown-filter": "Filteret '{name}' kan ikke bruges i en skabelon. Brug et af: "
                                "{allowed}.",
     "template-too-much-work": "»{expression}« beder om mere arbejde, end et dokument kan kræve "
                               "({limit}). Brug en mindre værdi.",
-    "template-split-paragraphs": "Et skabelonmærke begynder i ét afsnit (eller én tabelcelle) og "
-                                 "slutter i et andet; Word har delt det. Skriv hele mærket, fx "
+    "template-split-paragraphs": "Et skabelonmærke begynder i ét afsnit (eller én tabelcelle) "
+                                 "og slutter i et andet; Word har delt det. Skriv hele mærket, fx "
                                  "{example}, i ét afsnit.",
     "template-split-runs": "Mærket {tag} er delt over {count} tekstbidder med hver sin "
                            "formatering. docxtpl samler det, men skriv det helst igen i ét "

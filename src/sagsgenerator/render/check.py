@@ -38,8 +38,9 @@ OPENING = re.compile(r"\{[{%#]")
 CLOSING = re.compile(r"[}%#]\}")
 ANY = object()          # a value whose shape the checker does not know: anything goes
 FORBIDDEN = object()    # what a forbidden access gives (reported once per expression)
-JINJA_NAMES = (set(make_env().globals) - {LOOP_GUARD}) | {"loop", "true", "false", "none", "True", "False",
-                                         "None", "self", "varargs", "kwargs", "caller"}
+JINJA_NAMES = (set(make_env().globals) - {LOOP_GUARD}) | {
+    "loop", "true", "false", "none", "True", "False", "None", "self", "varargs", "kwargs",
+    "caller"}
 # Attribute names the sandbox refuses or that only reach Python internals.
 INTERNALS = {"mro", "os", "popen", "system", "subclasses", "globals", "builtins", "import",
              "eval", "exec", "compile", "getattr", "setattr", "delattr", "open", "func_globals",

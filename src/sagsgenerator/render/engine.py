@@ -315,7 +315,8 @@ def template_error(exc: Exception, template: Path | str, kind: str,
         text = {"range": f"range() må højst give {limit} tal",
                 "loops": f"løkkerne må højst gå {limit} gange i ét dokument",
                 "power": f"en potens (**) må højst være {limit}",
-                "length": f"en tekst, skabelonen laver (med * eller replace), må højst have {limit} tegn",
+                "length": f"en tekst, skabelonen laver (med * eller replace), må højst have "
+                          f"{limit} tegn",
                 "lipsum": "lipsum() må højst give 20 afsnit"}.get(what, str(exc))
         return TemplateError(f"Skabelonen '{name}' til {kind} beder om mere arbejde, end et "
                              f"dokument kan kræve: {text}{where}. Ret skabelonen.")
