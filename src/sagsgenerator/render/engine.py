@@ -391,6 +391,20 @@ def _set_default_language(document: Any) -> None:
 
 
 
+def _package_entries(package: Any) -> dict[str, bytes]:
+    """The zip entries python-docx's PackageWriter would write, in its order, unzipped."""
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
+               "_rels/.rels": package.rels.xml}
+    for part in parts:
+        entries[part.partname.lstrip("/")] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.lstrip("/")] = part.rels.xml
+    return entries
+
+
 def _marker(name: str) -> bytes:
     return f"\ue000{name}\ue000".encode()
 
@@ -791,16 +805,16 @@ class PreparedTemplate:
         self.templated = {name: self.properties_env.from_string(getattr(core, name))
                           for name in TEMPLATED_PROPERTIES if TAG_START.search(getattr(core, name))}
         for name in TEMPLATED_PROPERTIES:
-            if name not in self.templated:
-                setattr(core, name, clean(self.properties_env.from_string(
-                    getattr(core, name)).render({})))
+            value = getattr(core, name)
+            if name not in self.templated and ("\n" in value or "\r" in value):
+                # Jinja normalises line ends and drops a last newline even without tags.
+                setattr(core, name, clean(self.properties_env.from_string(value).render({})))
+            elif name not in self.templated:
+                setattr(core, name, clean(value))
         # Everything else is the same in every document, as `render` leaves it.
         _set_default_language(document)
         _set_properties(document, Properties(title="", subject=""), set(self.templated))
-        saved = io.BytesIO()
-        document.save(saved)
-        with zipfile.ZipFile(saved) as archive:
-            self.entries = {name: archive.read(name) for name in archive.namelist()}
+        self.entries = _package_entries(package)
         self.document_name = document.part.partname.lstrip("/")
         self.root = parse_xml(self.entries[self.document_name])
         whole = serialize_part_xml(self.root)
