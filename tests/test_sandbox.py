@@ -68,6 +68,11 @@ def test_the_forbidden_name_is_named(tmp_path):
      "løkkerne må højst gå 1.000.000 gange i ét dokument"),
     ("{{ 'x' * 100000000 }}", "en tekst, skabelonen laver (med * eller replace), må højst have 1.000.000 tegn"),
     ("{{ 2 ** 100000000 }}", "en potens (**) må højst være 100"),
+    ("{% for i in range(10000) %}{{ 'x' * 1000000 }}{% endfor %}",
+     "tekst, skabelonen selv laver (med *, ~ eller replace), må højst fylde 10.000.000 tegn"),
+    ("{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+     "{% endfor %}{{ ns.s | length }}",
+     "tekst, skabelonen selv laver (med *, ~ eller replace), må højst fylde 10.000.000 tegn"),
     ("{{ ('x' * 100000) | replace('x', 'yyyyyyyyyyyyyyyyyyyy') }}",
      "en tekst, skabelonen laver (med * eller replace), må højst have 1.000.000 tegn"),
     ("{% for x in p.rows %}{% for y in p.rows %}{% for z in p.rows %}{% endfor %}{% endfor %}"
@@ -86,11 +91,11 @@ def test_ordinary_templates_still_work(tmp_path):
     import io
     path = template(tmp_path, "{% for i in range(3) %}{{ i }}{% endfor %} {{ p.t | upper }} "
                               "{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ cycler('a', 'b').next() }}"
-                              "{{ 'x-y' | replace('-', ' og ') }}")
+                              "{{ 'x-y' | replace('-', ' og ') }}{{ ' ' ~ p.t ~ '!' }}")
     context = {"p": {"t": "sund & <glad>"}}
     fast = PreparedTemplate(path, "k").render(context, PROPS)
     assert fast == render(path, context, PROPS, "k")
-    assert Open(io.BytesIO(fast)).paragraphs[0].text == "012 SUND & <GLAD> ababab 1024 ax og y"
+    assert Open(io.BytesIO(fast)).paragraphs[0].text == "012 SUND & <GLAD> ababab 1024 ax og y sund & <glad>!"
 
 
 def test_only_the_allowed_filters(tmp_path):

@@ -30,7 +30,7 @@ from lxml import etree
 
 from ..findings import Finding, Location, Severity
 from ..model import PROPOSAL_COLUMNS
-from .engine import ALLOWED_FILTERS, LOOP_GUARD, MAX_RANGE, TAG_START, make_env
+from .engine import ALLOWED_FILTERS, CONCAT_GUARD, LOOP_GUARD, MAX_RANGE, TAG_START, make_env
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
@@ -38,7 +38,7 @@ OPENING = re.compile(r"\{[{%#]")
 CLOSING = re.compile(r"[}%#]\}")
 ANY = object()          # a value whose shape the checker does not know: anything goes
 FORBIDDEN = object()    # what a forbidden access gives (reported once per expression)
-JINJA_NAMES = (set(make_env().globals) - {LOOP_GUARD}) | {
+JINJA_NAMES = (set(make_env().globals) - {LOOP_GUARD, CONCAT_GUARD}) | {
     "loop", "true", "false", "none", "True", "False", "None", "self", "varargs", "kwargs",
     "caller"}
 # Attribute names the sandbox refuses or that only reach Python internals.

@@ -44,6 +44,8 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import nodes
 from jinja2.filters import FILTERS
+from jinja2.runtime import markup_join, str_join
+from jinja2.visitor import NodeTransformer
 from jinja2.sandbox import SecurityError, SandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 from lxml import etree
@@ -168,6 +170,7 @@ MAX_RANGE = 10_000           # items range() may make
 MAX_ITERATIONS = 1_000_000   # loop iterations in one document
 MAX_LENGTH = 1_000_000       # characters or items one * may make
 MAX_EXPONENT = 100           # ** beyond this is refused
+MAX_MADE = 10_000_000        # characters *, ~ and replace may make in one document
 
 # The filters a template may use: Jinja's, without those that format, pad or serialise
 # (format, center, indent, wordwrap, pprint, tojson, xmlattr, urlize, attr, safe ...).
@@ -179,6 +182,7 @@ ALLOWED_FILTERS = ("abs", "batch", "capitalize", "count", "d", "default", "dicts
                    "wordcount")
 _BUDGET: contextvars.ContextVar[list[int]] = contextvars.ContextVar("loop_budget")
 LOOP_GUARD = "_sagsgenerator_loop"
+CONCAT_GUARD = "_sagsgenerator_concat"
 
 
 class LimitExceeded(SecurityError):
@@ -186,17 +190,30 @@ class LimitExceeded(SecurityError):
 
 
 def _reset_budget() -> None:
-    _BUDGET.set([MAX_ITERATIONS])
+    _BUDGET.set([MAX_ITERATIONS, MAX_MADE])
+
+
+def _budget() -> list[int]:
+    budget = _BUDGET.get(None)
+    if budget is None:
+        budget = [MAX_ITERATIONS, MAX_MADE]
+        _BUDGET.set(budget)
+    return budget
 
 
 def _charge(n: int) -> None:
-    budget = _BUDGET.get(None)
-    if budget is None:
-        budget = [MAX_ITERATIONS]
-        _BUDGET.set(budget)
+    budget = _budget()
     budget[0] -= n
     if budget[0] < 0:
         raise LimitExceeded(f"loops:{MAX_ITERATIONS}")
+
+
+def _charge_made(n: int) -> None:
+    """Characters a template makes itself (with *, ~ or replace), per document."""
+    budget = _budget()
+    budget[1] -= n
+    if budget[1] < 0:
+        raise LimitExceeded(f"made:{MAX_MADE}")
 
 
 def _guarded_loop(iterable: Any) -> Any:
@@ -218,9 +235,11 @@ def _counted(iterable: Iterable) -> Iterable:
 def _bounded_replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
     """Jinja's replace filter, refusing a result longer than MAX_LENGTH."""
     text = str(s)
-    if new and old and len(new) > len(old) and text.count(old) * (len(new) - len(old)) + len(
-            text) > MAX_LENGTH:
-        raise LimitExceeded(f"length:{MAX_LENGTH}")
+    if new and old and len(new) > len(old):
+        size = text.count(old) * (len(new) - len(old)) + len(text)
+        if size > MAX_LENGTH:
+            raise LimitExceeded(f"length:{MAX_LENGTH}")
+        _charge_made(size)
     return FILTERS["replace"](eval_ctx, s, old, new, count)
 
 
@@ -251,7 +270,7 @@ class _Sandbox(SandboxedEnvironment):
         self.filters["replace"] = _bounded_replace
         self.globals = {"range": _safe_range, "dict": dict, "lipsum": _safe_lipsum,
                         "cycler": Cycler, "joiner": Joiner, "namespace": Namespace,
-                        LOOP_GUARD: _guarded_loop}
+                        LOOP_GUARD: _guarded_loop, CONCAT_GUARD: self._concat}
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         # Jinja returns an Undefined that fails only when used further; refuse at once.
@@ -265,9 +284,17 @@ class _Sandbox(SandboxedEnvironment):
             return left ** right
         for seq, times in ((left, right), (right, left)):
             if isinstance(times, int) and hasattr(seq, "__len__") \
-                    and not isinstance(seq, (int, float)) and len(seq) * times > MAX_LENGTH:
-                raise LimitExceeded(f"length:{MAX_LENGTH}")
+                    and not isinstance(seq, (int, float)):
+                if len(seq) * times > MAX_LENGTH:
+                    raise LimitExceeded(f"length:{MAX_LENGTH}")
+                _charge_made(len(seq) * max(times, 0))
         return left * right
+
+    def _concat(self, *items: Any) -> Any:
+        """Jinja's ~, charged against the characters a document may make."""
+        joined = (markup_join if self.autoescape else str_join)(items)
+        _charge_made(len(joined))
+        return joined
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -275,7 +302,19 @@ class _Sandbox(SandboxedEnvironment):
             guard = nodes.Call(nodes.Name(LOOP_GUARD, "load"), [loop.iter], [], None, None)
             loop.iter = guard.set_lineno(loop.iter.lineno or loop.lineno or 1) \
                 .set_environment(self)
-        return tree
+        return _ConcatGuard(self).visit(tree)
+
+
+class _ConcatGuard(NodeTransformer):
+    """Every ~ becomes a call of the environment's charged concatenation."""
+
+    def __init__(self, env: SandboxedEnvironment):
+        self.env = env
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        call = nodes.Call(nodes.Name(CONCAT_GUARD, "load"), list(node.nodes), [], None, None)
+        return call.set_lineno(node.lineno or 1).set_environment(self.env)
 
 
 def make_env(autoescape: bool = True) -> SandboxedEnvironment:
@@ -317,7 +356,9 @@ def template_error(exc: Exception, template: Path | str, kind: str,
                 "power": f"en potens (**) må højst være {limit}",
                 "length": f"en tekst, skabelonen laver (med * eller replace), må højst have "
                           f"{limit} tegn",
-                "lipsum": "lipsum() må højst give 20 afsnit"}.get(what, str(exc))
+                "lipsum": "lipsum() må højst give 20 afsnit",
+                "made": f"tekst, skabelonen selv laver (med *, ~ eller replace), må højst "
+                        f"fylde {limit} tegn i ét dokument"}.get(what, str(exc))
         return TemplateError(f"Skabelonen '{name}' til {kind} beder om mere arbejde, end et "
                              f"dokument kan kræve: {text}{where}. Ret skabelonen.")
     if isinstance(exc, SecurityError):
