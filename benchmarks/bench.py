@@ -38,7 +38,7 @@ def case_papers(n: int) -> None:
     from sagsgenerator.config import DEFAULT_CONFIG
     from sagsgenerator.documents import MODULES, TEMPLATE_DIR
     from sagsgenerator.render.context import batch_items
-    from sagsgenerator.render.fast import PreparedTemplate
+    from sagsgenerator.render.engine import PreparedTemplate
     from sagsgenerator.validation.validate import validate_paths
 
     _, intakes = validate_paths([ROOT / "input" / "boern-og-unge.xlsx",

@@ -102,7 +102,7 @@ def test_second_municipality_documents_have_its_name_and_logo(runner, koege, mak
     from sagsgenerator.documents import MODULES, TEMPLATE_DIR
     from sagsgenerator.render import engine
     from sagsgenerator.render.context import batch_items
-    from sagsgenerator.render.fast import PreparedTemplate
+    from sagsgenerator.render.engine import PreparedTemplate
 
     group = {**GROUP, "Udvalg": "Børne- og Ungeudvalget"}
     rows = [proposal(n, **{"Ansvarligt center": "Sundhedstjenesten",

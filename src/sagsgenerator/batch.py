@@ -276,10 +276,11 @@ def _paper_prefix(name: str, names: Mapping[str, Path]) -> str:
 
 def check_templates(folder: Path, config: Config = DEFAULT_CONFIG) -> list:
     """The findings of a municipality's template folder; raises TemplatesInvalid on errors."""
-    from .render.prepare import check_folder   # the checker is loaded only when asked for
+    from .documents.samples import sample_contexts   # loaded only when asked for
+    from .render.check import check_folder
 
-    problems, _ = check_folder(folder, config)
-    if any(p.error for p in problems):
+    problems, _ = check_folder(folder, KINDS, sample_contexts(config))
+    if any(p.severity is Severity.ERROR for p in problems):
         raise TemplatesInvalid(f"Skabelonerne i '{folder}' har fejl. Ret dem i Word, og tjek "
                                "dem med 'sagsgenerator skabeloner tjek'.", problems)
     return problems

@@ -436,13 +436,16 @@ def export_templates(folder: Path, overwrite: bool) -> None:
 def check_templates(folder: Path, config: Config) -> None:
     """Tjek tilrettede skabeloner: Jinja-fejl, ukendte variabler og mærker, som Word har
     delt. Exitstatus 0 uden fejl, 1 med fejl."""
-    from .render.prepare import check_folder
-    problems, missing = check_folder(folder, config)
+    from .documents.samples import sample_contexts
+    from .findings import Severity
+    from .render.check import check_folder
+
+    problems, missing = check_folder(folder, KINDS, sample_contexts(config))
     for problem in problems:
         click.echo(str(problem))
     for kind in missing:
         click.echo(f"{folder}: {kind}.docx findes ikke; den indbyggede bruges.")
-    errors = sum(p.error for p in problems)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
     click.echo(f"{len(KINDS) - len(missing)} skabeloner tjekket: {errors} fejl, "
                f"{len(problems) - errors} advarsler.")
     sys.exit(1 if errors else 0)
@@ -456,8 +459,10 @@ def check_templates(folder: Path, config: Config) -> None:
 def template_variables(target: Path | None, config: Config) -> None:
     """Vis alle variabler, skabelonerne kan bruge, med en dansk forklaring."""
     from .output import atomic_write
-    from .render.prepare import variable_reference
-    text = variable_reference(config)
+    from .documents.samples import sample_contexts
+    from .render.check import variable_reference
+
+    text = variable_reference(sample_contexts(config))
     if target is None:
         click.echo(text)
     else:

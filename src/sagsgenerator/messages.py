@@ -136,5 +136,37 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
+# Word templates a municipality edits (render/check.py); place is "afsnit 12 »…«"
+MESSAGES.update({
+    "template-unreadable": "Filen kan ikke åbnes som Word-dokument ({reason}). Gem den i Word "
+                           "som .docx.",
+    "template-syntax": "Skabelonen kan ikke læses: {reason}. Tjek at hvert {for_tag} har sit "
+                       "{endfor_tag} og hvert {if_tag} sit {endif_tag}, og at mærkerne er "
+                       "skrevet helt.",
+    "template-unknown-variable": "Variablen '{name}' findes ikke.{suggestion} Se listen over "
+                                 "skabelonvariabler (docs/skabelonvariabler.md).",
+    "template-unknown-field": "Feltet '{name}' findes ikke.{suggestion} Se listen over "
+                              "skabelonvariabler (docs/skabelonvariabler.md).",
+    "template-forbidden": "»{name}« er ikke tilladt i en skabelon: en skabelon må vise data, "
+                          "men ikke nå Pythons indre dele eller køre kode. Fjern "
+                          "»{expression}«.",
+    "template-unknown-filter": "Filteret '{name}' kan ikke bruges i en skabelon. Brug et af: "
+                               "{allowed}.",
+    "template-too-much-work": "»{expression}« beder om mere arbejde, end et dokument kan kræve "
+                              "({limit}). Brug en mindre værdi.",
+    "template-split-paragraphs": "Et skabelonmærke begynder i ét afsnit (eller én tabelcelle) "
+                                 "og slutter i et andet; Word har delt det. Skriv hele mærket, fx "
+                                 "{example}, i ét afsnit.",
+    "template-split-runs": "Mærket {tag} er delt over {count} tekstbidder med hver sin "
+                           "formatering. docxtpl samler det, men skriv det helst igen i ét "
+                           "stræk uden at ændre formatering midt i.",
+    "template-row-tag-outside-table": "Mærket {tag} gentager en tabelrække, men står ikke i en "
+                                      "tabel. Flyt det ind i rækken, eller brug {alternative}.",
+    "template-cell-tag-outside-table": "Mærket {tag} gentager en tabelcelle, men står ikke i en "
+                                       "tabel.",
+    "template-paragraph-tag-with-text": "Mærket {tag} fjerner hele sit afsnit, også teksten ved "
+                                        "siden af. Giv mærket sit eget afsnit.",
+})
+
 # The code registry: a Finding can only be made with one of these (findings.py checks).
 CODES: frozenset[str] = frozenset(MESSAGES)

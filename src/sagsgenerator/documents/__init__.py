@@ -6,7 +6,7 @@
 templates are package data (`sagsgenerator.templates`, mapped from the project's top-level
 `templates/` folder when the package is built), found with importlib.resources.
 
-Every template is prepared once per run (render/fast.py); a large batch is spread over the
+Every template is prepared once per run (render/engine.py); a large batch is spread over the
 machine's cores, each worker preparing the templates once.
 """
 
@@ -26,7 +26,7 @@ from ..config import DEFAULT_CONFIG, Config
 from ..output import atomic_write
 from ..processes import worker_init
 from ..render.context import batch_items
-from ..render.fast import PreparedTemplate
+from ..render.engine import PreparedTemplate
 from ..render.office import convert_to_pdf
 from ..model import Intake
 from . import handleplan, idekatalog, opfoelgning, sagsfremstilling, udvalgssag

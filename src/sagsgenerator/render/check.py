@@ -1,23 +1,26 @@
 """Check templates a municipality has edited in Word, before they are used.
 
-Three kinds of trouble, each reported with the template and the paragraph where it stands:
+Every trouble is a `Finding` (codes in messages.py) with the template and the paragraph
+where it stands:
 - Jinja syntax errors (after docxtpl's own cleaning of Word's XML);
+- what the sandbox forbids: attributes starting with "_" (`__globals__`, `__class__` ...),
+  Python internals (`mro`, `os`, `popen`, `system` ...), filters the renderer does not
+  offer, ranges larger than it allows;
 - variables the documents do not provide, with the nearest valid name;
 - tags that Word split: across paragraphs or table cells (an error: docxtpl cannot join
   them), or across runs of different formatting (a warning: docxtpl joins them, but the
   formatting of the tag's text is lost), and row/cell/paragraph tags in the wrong place.
 
-What a template may use is taken from real contexts built for a sample batch, so that the
-checker and the Danish variable reference (`variable_reference`) cannot drift from the code.
+What a template may use is taken from a real sample context per document kind, built by
+the caller (documents), so that the checker and the Danish variable reference
+(`variable_reference`) cannot drift from the code.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,38 +28,31 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from lxml import etree
 
-from ..config import DEFAULT_CONFIG, Config
-from ..model import PROPOSAL_COLUMNS, GROUP_COLUMNS, Proposal, RowSource, WorkingGroup
+from ..findings import Finding, Location, Severity
+from ..model import PROPOSAL_COLUMNS
+from .engine import ALLOWED_FILTERS, CONCAT_GUARD, LOOP_GUARD, MAX_RANGE, TAG_START, make_env
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
 OPENING = re.compile(r"\{[{%#]")
 CLOSING = re.compile(r"[}%#]\}")
 ANY = object()          # a value whose shape the checker does not know: anything goes
-JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None", "namespace",
-               "lipsum", "dict", "cycler", "joiner"}
+FORBIDDEN = object()    # what a forbidden access gives (reported once per expression)
+JINJA_NAMES = (set(make_env().globals) - {LOOP_GUARD, CONCAT_GUARD}) | {
+    "loop", "true", "false", "none", "True", "False", "None", "self", "varargs", "kwargs",
+    "caller"}
+# Attribute names the sandbox refuses or that only reach Python internals.
+INTERNALS = {"mro", "os", "popen", "system", "subclasses", "globals", "builtins", "import",
+             "eval", "exec", "compile", "getattr", "setattr", "delattr", "open", "func_globals",
+             "func_code", "f_globals", "f_locals", "f_back", "gi_frame", "gi_code", "cr_frame",
+             "cr_code", "ag_frame", "ag_code", "tb_frame", "im_func",
+             "im_self", "im_class", "func_closure", "co_code", "modules", "environ", "spawn",
+             "subprocess", "call_macro", "load"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a template."""
-
-    template: str
-    place: str
-    message: str
-    error: bool = True
-
-    def __str__(self) -> str:
-        kind = "fejl" if self.error else "advarsel"
-        return f"{self.template}, {self.place}: {kind}: {self.message}"
-
-
-# --- What the documents provide ------------------------------------------------------------
-
-def sample_contexts(config: Config = DEFAULT_CONFIG) -> dict[str, dict[str, Any]]:
-    from ..documents.samples import sample_contexts as contexts  # until check.py takes them
-
-    return contexts(config)
+def _finding(code: str, template: str, place: str, error: bool = True, **params: str) -> Finding:
+    return Finding(code=code, severity=Severity.ERROR if error else Severity.WARNING,
+                   location=Location(file=template, place=place), params=params)
 
 
 def shape(value: Any) -> Any:
@@ -86,14 +82,13 @@ def _short(text: str) -> str:
     return f"»{text[:70]}{'…' if len(text) > 70 else ''}«"
 
 
-def _split_tags(name: str, xml: str) -> list[Problem]:
-    problems = []
+def _split_tags(name: str, label: str, xml: str) -> list[Finding]:
+    found = []
     for number, (text, runs, element) in enumerate(_paragraphs(xml), start=1):
-        place = f"afsnit {number} {_short(text)}"
+        place = f"{label}afsnit {number} {_short(text)}"
         if len(OPENING.findall(text)) != len(CLOSING.findall(text)):
-            problems.append(Problem(name, place, "Et skabelonmærke begynder i ét afsnit (eller "
-                                    "én tabelcelle) og slutter i et andet; Word har delt det. "
-                                    "Skriv hele mærket, fx {% for p in forslag %}, i ét afsnit."))
+            found.append(_finding("template-split-paragraphs", name, place,
+                                  example="{% for p in forslag %}"))
             continue
         bounds, position = [], 0
         for run in runs:
@@ -102,25 +97,20 @@ def _split_tags(name: str, xml: str) -> list[Problem]:
         for tag in TAG.finditer(text):
             touched = [b for b in bounds if b[0] < tag.end() and b[1] > tag.start()]
             if len(touched) > 1:
-                problems.append(Problem(name, place, f"Mærket {_short(tag.group(0))} er delt "
-                                        f"over {len(touched)} tekstbidder med hver sin "
-                                        "formatering. docxtpl samler det, men skriv det helst "
-                                        "igen i ét stræk uden at ændre formatering midt i.",
-                                        error=False))
+                found.append(_finding("template-split-runs", name, place, error=False,
+                                      tag=_short(tag.group(0)), count=str(len(touched))))
             kind = re.match(r"\{%\s*(tr|tc|p|r)\s", tag.group(0))
             ancestors = {a.tag for a in element.iterancestors()}
             if kind and kind.group(1) == "tr" and f"{W}tr" not in ancestors:
-                problems.append(Problem(name, place, f"Mærket {_short(tag.group(0))} gentager "
-                                        "en tabelrække, men står ikke i en tabel. Flyt det ind "
-                                        "i rækken, eller brug {%p ... %}."))
+                found.append(_finding("template-row-tag-outside-table", name, place,
+                                      tag=_short(tag.group(0)), alternative="{%p ... %}"))
             if kind and kind.group(1) == "tc" and f"{W}tc" not in ancestors:
-                problems.append(Problem(name, place, f"Mærket {_short(tag.group(0))} gentager "
-                                        "en tabelcelle, men står ikke i en tabel."))
+                found.append(_finding("template-cell-tag-outside-table", name, place,
+                                      tag=_short(tag.group(0))))
             if kind and kind.group(1) == "p" and text.strip() != tag.group(0).strip():
-                problems.append(Problem(name, place, f"Mærket {_short(tag.group(0))} fjerner "
-                                        "hele sit afsnit, også teksten ved siden af. Giv "
-                                        "mærket sit eget afsnit.", error=False))
-    return problems
+                found.append(_finding("template-paragraph-tag-with-text", name, place,
+                                      error=False, tag=_short(tag.group(0))))
+    return found
 
 
 def _jinja_source(tpl: DocxTemplate, xml: str) -> str:
@@ -137,26 +127,53 @@ def _line_text(source: str, lineno: int | None) -> str:
     return f"afsnit {lineno - 1} {_short(text)}"
 
 
-class _Variables:
-    """Walks a template's syntax tree and reports names the context does not have."""
+def _forbidden(name: str) -> bool:
+    return name.startswith("_") or name in INTERNALS
 
-    def __init__(self, name: str, source: str, context_shape: dict):
-        self.name, self.source, self.problems = name, source, []
+
+def _expression(source: str, node: nodes.Node) -> str:
+    """The tag around a node, for the message (the line's tag holding the name)."""
+    lines = source.splitlines()
+    line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    text = re.sub(r"<[^>]+>", "", line)
+    tags = TAG.findall(text)
+    return " ".join((tags[0] if tags else text).split())[:80]
+
+
+class _Variables:
+    """Walks a template's syntax tree: names the context does not have, what the sandbox
+    forbids, filters it does not offer, ranges it refuses."""
+
+    def __init__(self, name: str, label: str, source: str, context_shape: dict,
+                 fixed_place: str | None = None):
+        self.name, self.label, self.source = name, label, source
+        self.fixed_place = fixed_place
+        self.findings: list[Finding] = []
         self.top = context_shape
 
-    def report(self, node: nodes.Node, what: str, wanted: str, candidates: list[str]) -> None:
+    def place(self, node: nodes.Node) -> str:
+        if self.fixed_place is not None:
+            return self.fixed_place
+        return self.label + _line_text(self.source, node.lineno)
+
+    def unknown(self, node: nodes.Node, code: str, wanted: str, candidates: list[str]) -> None:
         near = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.5)
-        hint = f" Mente du '{near[0]}'?" if near else ""
-        self.problems.append(Problem(self.name, _line_text(self.source, node.lineno),
-                                     f"{what} '{wanted}' findes ikke.{hint} Se listen over "
-                                     "skabelonvariabler (docs/skabelonvariabler.md)."))
+        self.findings.append(_finding(code, self.name, self.place(node), name=wanted,
+                                      suggestion=f" Mente du '{near[0]}'?" if near else ""))
+
+    def forbidden(self, node: nodes.Node, what: str) -> Any:
+        self.findings.append(_finding("template-forbidden", self.name, self.place(node),
+                                      name=what, expression=_expression(self.source, node)))
+        return FORBIDDEN
 
     def resolve(self, node: nodes.Node, scope: dict) -> Any:
         if isinstance(node, nodes.Name):
             if node.name in scope:
                 return scope[node.name]
+            if _forbidden(node.name):
+                return self.forbidden(node, node.name)
             if node.name not in JINJA_NAMES:
-                self.report(node, "Variablen", node.name, list(scope))
+                self.unknown(node, "template-unknown-variable", node.name, list(scope))
             return ANY
         if isinstance(node, (nodes.Getattr, nodes.Getitem)):
             base = self.resolve(node.node, scope)
@@ -164,13 +181,41 @@ class _Variables:
                 node.arg.value if isinstance(node.arg, nodes.Const) else None)
             if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
                 self.walk(node.arg, scope)
+            if base is FORBIDDEN:
+                return FORBIDDEN
+            if isinstance(key, str) and _forbidden(key):
+                return self.forbidden(node, key)
+            if key in ("format", "format_map") and isinstance(node.node, nodes.Const) \
+                    and re.search(r"[.\[]_", str(node.node.value)):
+                return self.forbidden(node, key)     # "{0.__class__}".format(x)
             if isinstance(base, dict) and isinstance(key, str):
                 if key in base:
                     return base[key]
-                self.report(node, "Feltet", key, list(base))
+                self.unknown(node, "template-unknown-field", key, list(base))
+            return ANY
+        if isinstance(node, nodes.Call):
+            callee = self.resolve(node.node, scope)
+            for child in [*node.args, *node.kwargs, node.dyn_args, node.dyn_kwargs]:
+                if child is not None:
+                    self.walk(child, scope)
+            if callee is not FORBIDDEN and isinstance(node.node, nodes.Name) \
+                    and node.node.name == "range" and "range" not in scope:
+                self.check_range(node)
             return ANY
         self.walk(node, scope)
         return ANY
+
+    def check_range(self, node: nodes.Call) -> None:
+        try:
+            args = [arg.as_const() for arg in node.args]
+            size = len(range(*args))
+        except Exception:  # not constant: the renderer bounds it when it runs
+            return
+        if size > MAX_RANGE:
+            self.findings.append(_finding(
+                "template-too-much-work", self.name, self.place(node),
+                expression=_expression(self.source, node),
+                limit=f"range() må højst give {MAX_RANGE:,} tal".replace(",", ".")))
 
     def bind(self, target: nodes.Node, value: Any, scope: dict) -> dict:
         if isinstance(target, nodes.Name):
@@ -192,9 +237,15 @@ class _Variables:
             for child in node.else_:
                 self.walk(child, scope)
             return
-        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Call)):
             self.resolve(node, scope)
             return
+        if isinstance(node, (nodes.Filter, nodes.FilterBlock)):
+            filter_node = node if isinstance(node, nodes.Filter) else node.filter
+            if filter_node.name not in ALLOWED_FILTERS:
+                self.findings.append(_finding(
+                    "template-unknown-filter", self.name, self.place(node),
+                    name=filter_node.name, allowed=", ".join(sorted(ALLOWED_FILTERS))))
         if isinstance(node, nodes.Assign):
             self.walk(node.node, scope)
             scope.update(self.bind(node.target, ANY, {}))
@@ -203,55 +254,79 @@ class _Variables:
             self.walk(child, scope)
 
 
-def check_template(path: Path, kind: str, config: Config = DEFAULT_CONFIG,
-                   contexts: dict[str, dict] | None = None) -> list[Problem]:
-    """Everything wrong with one template for one document kind."""
+def _parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
+    """(label, XML) of every part the renderer renders with Jinja."""
+    from .engine import _rendered_notes
+
+    parts = [("", tpl.get_xml())]
+    for uri, label in ((tpl.HEADER_URI, "sidehoved"), (tpl.FOOTER_URI, "sidefod")):
+        parts += [(f"{label}: ", tpl.get_part_xml(part))
+                  for _, part in tpl.get_headers_footers(uri)]
+    for part in tpl.docx.part.package.iter_parts():
+        if _rendered_notes(part):
+            label = "fodnoter" if "footnotes" in part.content_type else "slutnoter"
+            parts.append((f"{label}: ", part.blob.decode("utf-8")))
+    return parts
+
+
+def _properties(tpl: DocxTemplate) -> list[tuple[str, str]]:
+    """(label, text) of the document properties holding a tag (File > Info in Word)."""
+    from .engine import TEMPLATED_PROPERTIES
+
+    core = tpl.docx.core_properties
+    return [(f"egenskaben {name} {_short(getattr(core, name))}", getattr(core, name))
+            for name in TEMPLATED_PROPERTIES if TAG_START.search(getattr(core, name))]
+
+
+def check_template(path: Path, kind: str, contexts: dict[str, dict]) -> list[Finding]:
+    """Everything wrong with one template for one document kind; `contexts` holds a real
+    sample context of every kind."""
     name = path.name
     try:
         tpl = DocxTemplate(str(path))
         tpl.init_docx()
-        parts = [("", tpl.get_xml())]
-        for uri, label in ((tpl.HEADER_URI, "sidehoved"), (tpl.FOOTER_URI, "sidefod")):
-            parts += [(f"{label}: ", tpl.get_part_xml(part))
-                      for _, part in tpl.get_headers_footers(uri)]
+        parts = _parts(tpl)
+        properties = _properties(tpl)
     except Exception as exc:  # not a .docx Word can write
-        return [Problem(name, "hele filen", f"Filen kan ikke åbnes som Word-dokument "
-                        f"({type(exc).__name__}). Gem den i Word som .docx.")]
-    context_shape = shape((contexts or sample_contexts(config))[kind])
-    problems: list[Problem] = []
-    env = Environment(autoescape=True)
-    for label, xml in parts:
-        problems += [Problem(p.template, label + p.place, p.message, p.error)
-                     for p in _split_tags(name, xml)]
-        source = _jinja_source(tpl, xml)
+        return [_finding("template-unreadable", name, "hele filen", reason=type(exc).__name__)]
+    context_shape = shape(contexts[kind])
+    found: list[Finding] = []
+    env = Environment()     # only parses: the syntax tree as written (no loop guards)
+    sources = [(label, xml, _jinja_source(tpl, xml)) for label, xml in parts]
+    sources += [(label, None, text) for label, text in properties]
+    for label, xml, source in sources:
+        fixed_place = label if xml is None else None     # a property has no paragraphs
+        if xml is not None:
+            found += _split_tags(name, label, xml)
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:
-            problems.append(Problem(name, label + _line_text(source, exc.lineno),
-                                    f"Skabelonen kan ikke læses: {exc.message}. Tjek at hvert "
-                                    "{% for %} har sit {% endfor %} og hvert {% if %} sit "
-                                    "{% endif %}, og at mærkerne er skrevet helt."))
+            place = fixed_place or label + _line_text(source, exc.lineno)
+            found.append(_finding("template-syntax", name, place,
+                                  reason=(exc.message or str(exc)).rstrip("."),
+                                  for_tag="{% for %}",
+                                  endfor_tag="{% endfor %}", if_tag="{% if %}",
+                                  endif_tag="{% endif %}"))
             continue
-        checker = _Variables(name, source, context_shape)
+        checker = _Variables(name, label, source, context_shape, fixed_place)
         checker.walk(tree, dict(context_shape))
-        problems += [Problem(p.template, label + p.place, p.message, p.error)
-                     for p in checker.problems]
-    return problems
+        found += checker.findings
+    return found
 
 
-def check_folder(folder: Path, config: Config = DEFAULT_CONFIG) -> tuple[list[Problem], list[str]]:
-    """Problems in every template of a folder, and the kinds it has no template for."""
-    from ..documents import KINDS
-
-    contexts = sample_contexts(config)
-    problems, missing = [], []
-    for kind in KINDS:
+def check_folder(folder: Path, kinds: Sequence[str],
+                 contexts: dict[str, dict]) -> tuple[list[Finding], list[str]]:
+    """Findings in every template of a folder (one `<kind>.docx` per kind), and the kinds it
+    has no template for."""
+    found: list[Finding] = []
+    missing: list[str] = []
+    for kind in kinds:
         path = folder / f"{kind}.docx"
         if path.is_file():
-            problems += check_template(path, kind, config, contexts)
+            found += check_template(path, kind, contexts)
         else:
             missing.append(kind)
-    return problems, missing
+    return found, missing
 
 
 # --- The Danish reference of every template variable ------------------------------------
@@ -270,6 +345,8 @@ PROPOSAL_EXTRA = {
     "committee": "Arbejdsgruppens udvalg",
     "description": "Kort beskrivelse (titel og målgruppe)",
     "resources": "Ressourcer i én linje: opstart og drift pr. år",
+    "sheet_nr": "Nr. i arbejdsgruppens projektmappe (nr ovenfor er unikt i hele kørslen, fx BU-3)",
+    "target_group_line": "Målgruppen i én linje (opfølgningsoversigten)",
 }
 DESCRIPTIONS = {
     "municipality": "Kommunens navn (konfigurationen: kommune.navn)",
@@ -316,6 +393,16 @@ DESCRIPTIONS = {
     "economy_text": "Økonomien i én sætning",
     "financing": "Økonomien fordelt på finansiering",
     "p": "Forslaget (alle felter nedenfor)",
+    "date": "Kørslens dato (--dato), fx 2. december 2026",
+    "period": "Politikperioden ([periode] i konfigurationen), fx 2026–2029",
+    "decision": "Linjen til udvalgets beslutning (tom linje til sekretariatet)",
+    "budget": "Økonomien pr. budgetår: budgetåret og tre overslagsår",
+    "rule": "Reglen for beregningen, skrevet under tabellen",
+    "unit": "Enheden for beløbene i tabellen, fx »Beløb i kr.«",
+    "label": "Rækkens navn (Opstart, Drift, I alt eller finansieringen)",
+    "bold": "Sand for en sumrække, som vises med fed",
+    "amounts": "Beløbene pr. budgetår",
+    "years": "Budgetårene",
 }
 
 
@@ -326,14 +413,15 @@ def describe(key: str, proposal: bool) -> str:
     return DESCRIPTIONS.get(key, "")
 
 
-def variable_reference(config: Config = DEFAULT_CONFIG) -> str:
-    """Markdown: every variable of every document kind, with a Danish description."""
+def variable_reference(contexts: dict[str, dict]) -> str:
+    """Markdown: every variable of every document kind (a real sample context of each), with
+    a Danish description."""
     lines = ["# Skabelonvariabler", "",
              "Dannet af `sagsgenerator skabeloner variabler` ud fra de kontekster, dokumenterne "
              "faktisk får; ret ikke i filen i hånden. Skriv variablerne i Word som "
              "`{{ p.title }}`, løkker som `{%p for p in proposals %}` ... `{%p endfor %}` "
              "(afsnit) eller `{%tr for p in proposals %}` (tabelrækker).", ""]
-    for kind, context in sample_contexts(config).items():
+    for kind, context in contexts.items():
         lines += [f"## {kind}", "", "| variabel | betydning |", "|---|---|"]
         lines += [f"| `{path}` | {text} |" for path, text in _flatten(shape(context))]
         lines.append("")
