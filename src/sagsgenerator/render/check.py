@@ -347,6 +347,12 @@ PROPOSAL_EXTRA = {
     "resources": "Ressourcer i én linje: opstart og drift pr. år",
     "sheet_nr": "Nr. i arbejdsgruppens projektmappe (nr ovenfor er unikt i hele kørslen, fx BU-3)",
     "target_group_line": "Målgruppen i én linje (opfølgningsoversigten)",
+    "summary_paragraphs": "Resumé som afsnit: ét pr. linje (Alt+Enter i Excel)",
+    "purpose_paragraphs": "Formål og forventet effekt som afsnit: ét pr. linje (Alt+Enter i Excel)",
+    "target_group_paragraphs": "Målgruppe som afsnit: ét pr. linje (Alt+Enter i Excel)",
+    "problem_size_paragraphs": "Problemets omfang som afsnit: ét pr. linje (Alt+Enter i Excel)",
+    "content_paragraphs": "Indhold og rammer som afsnit: ét pr. linje (Alt+Enter i Excel)",
+    "monitoring_paragraphs": "Monitorering og evaluering som afsnit: ét pr. linje (Alt+Enter i Excel)",
 }
 DESCRIPTIONS = {
     "municipality": "Kommunens navn (konfigurationen: kommune.navn)",
@@ -403,6 +409,7 @@ DESCRIPTIONS = {
     "bold": "Sand for en sumrække, som vises med fed",
     "amounts": "Beløbene pr. budgetår",
     "years": "Budgetårene",
+    "held_back": "Forslag, der er afleveret, men holdt tilbage af fejl (pr. arbejdsgruppe)",
 }
 
 
