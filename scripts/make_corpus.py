@@ -595,8 +595,8 @@ def build_corpus(folder: Path, write: bool = True) -> list[Case]:
     add("marker-fil-optaget", marked, lambda p: (with_blocker(p), busy.mkdir(parents=True,
                                                                           exist_ok=True)),
         argv=["valider", str(marked), "--marker", str(busy.parent)], exit=2,
-        contains=[f"Fejl: Filen '{busy}' kan ikke overskrives; den er måske åben i Word eller "
-                  "Excel."])
+        contains=[f"Fejl: Filen '{busy}' kunne ikke skrives: der ligger en mappe med filens "
+                  "navn."])  # the real cause (issue 17.3), not "måske åben i Word"
 
     # Issue 12 item 9: a 100,000-row workbook with every column filled, as Excel saves it
     # (shared strings), was refused only after 45 s. Rows are counted as the sheet streams.
