@@ -258,6 +258,7 @@ def run_time(today: dt.date | dt.datetime | None = None) -> dt.datetime:
 
 
 INLINE_CELL = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.S)
+EMPTY_INLINE = re.compile(rb'<c ([^>]*?) ?t="inlineStr"([^>/]*)(?:></c>|/>)')
 CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 MAIN_NS = b"http://schemas.openxmlformats.org/"
 STRINGS_TYPE = (b"application/vnd.openxmlformats-officedocument.spreadsheetml."
@@ -277,7 +278,7 @@ def _shared_strings(parts: dict[str, bytes]) -> None:
 
     for name in list(parts):
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            parts[name] = INLINE_CELL.sub(shared, parts[name])
+            parts[name] = EMPTY_INLINE.sub(rb"<c \1\2/>", INLINE_CELL.sub(shared, parts[name]))
     if not table or "xl/sharedStrings.xml" in parts:
         return
     parts["xl/sharedStrings.xml"] = (
@@ -396,14 +397,16 @@ def annotated_name(path: Path) -> str:
 
 
 def _fill_xml(fill: Any) -> str | None:
-    if fill is None or (isinstance(fill, PatternFill) and fill.fill_type is None):
+    """A cell's fill as XML, None when it has none (cell.fill is a StyleProxy)."""
+    if fill is None or getattr(fill, "fill_type", None) is None and \
+            not hasattr(fill, "stop"):  # a gradient fill has stops, no fill_type
         return None
     return tostring(fill.to_tree()).decode()
 
 
 def _same_fill(a: Any, b: PatternFill) -> bool:
-    return isinstance(a, PatternFill) and a.fill_type == b.fill_type \
-        and a.fgColor.rgb == b.fgColor.rgb
+    return getattr(a, "fill_type", None) == b.fill_type \
+        and getattr(getattr(a, "fgColor", None), "rgb", None) == b.fgColor.rgb
 
 
 def strip_marks(workbook: openpyxl.Workbook) -> dict | None:
