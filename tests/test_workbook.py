@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import openpyxl
+import pytest
 from openpyxl.utils import get_column_letter
 
 from sagsgenerator.cli import cli
@@ -304,3 +305,77 @@ def test_name_fallback_without_the_record(tmp_path):
     assert not is_annotated(plain)
     assert original_stem(plain) == "gruppe" and annotated_name(plain) == "gruppe-markeret.xlsx"
     assert original_stem(tmp_path / "markeret.xlsx") == "markeret"
+
+
+# --- the annotated copy by XML editing (marking.py) equals the one through openpyxl -----------
+
+def _seen(path):
+    """What a user sees in a workbook: values, fills, comments, merges, links, sheet order."""
+    workbook = openpyxl.load_workbook(path)
+    seen = {"sheets": workbook.sheetnames, "active": workbook.active.title}
+    for sheet in workbook.worksheets:
+        seen[sheet.title] = {
+            "cells": {c.coordinate: (c.value, c.fill.fgColor.rgb if c.fill.fill_type else None,
+                                     c.comment.text if c.comment else None,
+                                     c.comment.author if c.comment else None,
+                                     c.hyperlink.location if c.hyperlink else None)
+                      for row in sheet.iter_rows() for c in row
+                      if c.value is not None or c.comment or c.fill.fill_type},
+            "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
+            "selected": bool(sheet.sheet_view.tabSelected)}
+    return seen
+
+
+def _planted(make_intake, name="planted.xlsx"):
+    rows = [proposal(1, **{"Ressourcer opstart (kr.)": "1.5"}),
+            proposal(2, Forebyggelsespakke=None),
+            proposal(3, **{"Ansvarligt center": "Center for Ældre"}), proposal(4, Tema=None),
+            proposal(5, Titel="=HYPERLINK(\"http://x\",\"klik\")")]
+    path = make_intake(rows, name=name)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Forslag"].merge_cells("L4:L5")       # a finding inside a merged range
+    workbook["Forslag"]["D3"].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("excel_like", [False, True])
+def test_xml_path_and_openpyxl_path_give_the_same_copy(make_intake, tmp_path, monkeypatch,
+                                                        excel_like):
+    import sys as _sys
+    from pathlib import Path as _Path
+    from sagsgenerator.intake import marking
+    path = _planted(make_intake)
+    if excel_like:  # Excel keeps text in a shared-strings table
+        _sys.path.insert(0, str(_Path(__file__).resolve().parents[1] / "scripts"))
+        from make_corpus import excel_strings
+        excel_strings(path)
+    intake = validate_file(path)
+    findings, report = intake.report.findings, intake.report
+    assert {f.location.cell for f in findings} >= {"R2", "D3", "L4", "L5"}
+    fast = annotate(path, findings, report, tmp_path / "fast.xlsx", today=TODAY)
+    assert b"rIdMarkedVml" in _parts(fast)["xl/worksheets/sheet3.xml"]  # it took the XML path
+    _assert_shared_strings(fast)
+    with monkeypatch.context() as patched:
+        patched.setattr(marking, "annotated_package", lambda *a, **k: None)
+        slow = annotate(path, findings, report, tmp_path / "slow.xlsx", today=TODAY)
+    assert _seen(fast) == _seen(slow)
+    assert annotate(path, findings, report, tmp_path / "again.xlsx",
+                    today=TODAY).read_bytes() == fast.read_bytes()
+    assert is_annotated(fast) and original_stem(fast) == "planted"
+    # Sent back, the XML path's copy is cleaned like the other: D3 gets its green fill back.
+    workbook = openpyxl.load_workbook(fast)
+    workbook["Forslag"]["R2"] = 75000
+    workbook.save(tmp_path / "retur.xlsx")
+    back = validate_file(tmp_path / "retur.xlsx")
+    again = annotate(tmp_path / "retur.xlsx", back.report.findings, back.report,
+                     tmp_path / "ud" / "planted-markeret.xlsx", today=TODAY)
+    result = openpyxl.load_workbook(again)
+    assert result.sheetnames.count("Fejl") == 1 and "Fejl 2" not in result.sheetnames
+    assert result["Forslag"]["R2"].comment is None
+    assert result["Forslag"]["R2"].fill.fill_type is None
+    assert result["Forslag"]["D3"].fill.fgColor.rgb == "00FFC7CE"  # still wrong: marked
+    workbook = openpyxl.load_workbook(again)
+    from sagsgenerator.intake.workbook import strip_marks
+    strip_marks(workbook)
+    assert workbook["Forslag"]["D3"].fill.fgColor.rgb == "FF00B050"

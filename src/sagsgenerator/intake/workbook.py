@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import fromstring, tostring
@@ -311,17 +312,27 @@ def workbook_bytes(workbook: openpyxl.Workbook, today: dt.date | dt.datetime | N
         names = archive.namelist()
         parts = {name: archive.read(name) for name in names}
     _shared_strings(parts)
+    made = created or workbook.properties.created
+    return _pack(parts, names, stamp, made)
+
+
+def _pack(parts: dict[str, bytes], names: list[str], stamp: dt.datetime,
+          created: dt.datetime | None) -> bytes:
+    """A zip of `parts` in the order of `names` (then the rest), core.xml dated `stamp`
+    (and `created`, when given), every entry with the same fixed time."""
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     if "docProps/core.xml" in parts:
-        made = (created or workbook.properties.created).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        made = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if created else None
         parts["docProps/core.xml"] = CORE_DATE.sub(
-            lambda m: m[1] + (iso if m[2] == b"modified" else made) + m[3],
-            parts["docProps/core.xml"])
-    order = names + [n for n in parts if n not in names]
+            lambda m: m[1] + (iso if m[2] == b"modified" else made or m[0][len(m[1]):-len(m[3])])
+            + m[3], parts["docProps/core.xml"])
+    order = list(dict.fromkeys(names + [n for n in parts if n not in names]))
     when = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in order:
+            if name not in parts:
+                continue
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
@@ -443,11 +454,32 @@ def strip_marks(workbook: openpyxl.Workbook) -> dict | None:
     return mark
 
 
+def _comment_text(findings: list[Finding]) -> str:
+    return "\n\n".join(f"{f.severity.capitalize()}: {f.message}" for f in findings)
+
+
 def annotate(source: Path, findings: list[Finding], report: Report, target: Path,
              today: dt.date | dt.datetime | None = None) -> Path:
     """Copy `source` to `target` with bad cells filled red/yellow, explained in comments,
     and a sheet "Fejl" listing every finding with a link to its cell. Source is only read.
-    When `source` is itself an annotated copy, its old marks are removed first."""
+    When `source` is itself an annotated copy, its old marks are removed first.
+
+    The copy is made by editing the package's XML (marking.py), which keeps every part of
+    the group's file as it was and takes a second for 10,000 rows; openpyxl (which rewrites
+    the whole workbook) is used for what that path does not handle, such as a copy sent
+    back with the tool's old marks or a sheet that already has comments."""
+    from .. import __version__
+    from .marking import annotated_package
+    record = {"version": MARK_VERSION, "tool": __version__, "stem": original_stem(source),
+              "sheet": "Fejl", "cells": len({(f.location.sheet, f.location.cell)
+                                               for f in findings if f.location.cell})}
+    title = f"Fund i {report.files[0] if report.files else source.name}"
+    fast = annotated_package(source, findings, report, _comment_text, record,
+                             {Severity.ERROR: ERROR_FILL.fgColor.rgb,
+                              Severity.WARNING: WARNING_FILL.fgColor.rgb}, title)
+    if fast is not None:
+        parts, order = fast
+        return write_bytes(target, _pack(parts, order, run_time(today), None))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(source)
@@ -479,8 +511,7 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
                 if old_comment is not None else None}
         is_error = any(f.severity is Severity.ERROR for f in cell_findings)
         cell.fill = ERROR_FILL if is_error else WARNING_FILL
-        text = "\n\n".join(f"{f.severity.capitalize()}: {f.message}" for f in cell_findings)
-        text += note
+        text = _comment_text(cell_findings) + note
         if old_comment is not None:  # the group's own comment stays readable in the copy
             text += f"\n\n— Kommentar i jeres fil ({old_comment.author or 'ukendt'}):\n" \
                     f"{old_comment.text}"
@@ -489,7 +520,7 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
         cell.comment = comment
 
     sheet = workbook.create_sheet(_unique_title(workbook, "Fejl"), 0)
-    set_text(sheet["A1"], f"Fund i {report.files[0] if report.files else source.name}")
+    set_text(sheet["A1"], title)
     sheet["A1"].font = Font(bold=True, size=14)
     set_text(sheet["A2"], report.summary())
     titles = ("Alvor", "Ark", "Celle", "Kolonne", "Hvad er galt, og hvad skal der stå")
@@ -509,7 +540,9 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
             ERROR_FILL if finding.severity is Severity.ERROR else WARNING_FILL)
         if location.sheet in workbook.sheetnames and location.cell:
             link = sheet.cell(row=row, column=3)
-            link.hyperlink = f"#{quote_sheetname(location.sheet)}!{location.cell}"
+            where = "'" + location.sheet.replace("'", "''") + f"'!{location.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=where,
+                                       display=location.cell)  # inside the file: no relation
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDE", (10, 16, 8, 28, 90)):
         sheet.column_dimensions[letter].width = width
@@ -517,9 +550,7 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
     workbook.active = 0
     for ws in workbook.worksheets:
         ws.sheet_view.tabSelected = ws is sheet
-    from .. import __version__
-    record = {"version": MARK_VERSION, "tool": __version__, "stem": stem, "sheet": sheet.title,
-              "cells": len(by_cell)}
+    record.update(stem=stem, sheet=sheet.title)
     workbook.custom_doc_props.append(StringProperty(
         name=MARK_PROPERTY, value=json.dumps(record, ensure_ascii=False)))
     if originals:
