@@ -46,10 +46,6 @@ STRINGS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.shared
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-# Elements that follow <legacyDrawing> in a worksheet (ECMA-376, CT_Worksheet).
-AFTER_LEGACY = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                "webPublishItems", "tableParts", "extLst"}
-# Elements that follow <mergeCells>, for the rare sheet where we add none (we never do).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                          huge_tree=True, remove_blank_text=False)
 CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -293,48 +289,32 @@ def _annotate(source, findings, report, comment_text, record, fills, title):
         if sheet_name not in names:
             continue
         part = next(p for n, p in sheets if n == sheet_name)
-        root = _xml(parts[part])
-        if root.find(f"{M}legacyDrawing") is not None:
-            raise NotHandled("comments already")
+        sheet = SheetBytes(parts[part])
         sheet_rels_part = _rels_path(part)
         sheet_rels = _xml(parts[sheet_rels_part]) if sheet_rels_part in parts else \
             etree.Element(f"{{{PKG}}}Relationships", nsmap={None: PKG})
         if any(r.get("Type") in (COMMENTS_TYPE, VML_TYPE) for r in sheet_rels):
             raise NotHandled("comments already")
-        notes = _unmerge(root, cells)
-        data = root.find(f"{M}sheetData")
-        rows = {}
-        for row in data:
-            if row.get("r") is None:
-                raise NotHandled("row without r")
-            rows[int(row.get("r"))] = row
-        comments = []
-        for ref, found in sorted(cells.items(), key=lambda kv: _split(kv[0])[::-1]):
-            column, number = _split(ref)
-            cell = _cell(data, rows, column, number, ref)
-            base = int(cell.get("s", "0"))
+        notes = sheet.unmerge(cells)
+        comments, styled = [], {}
+        for ref, found in cells.items():
+            base = sheet.style(ref)
             old_fill = int(styles.xfs[base].get("fillId", "0")) if base < len(styles.xfs) else 0
-            if old_fill > 1 and old_fill < len(styles.fills):  # 0 and 1 are Excel's "none"
+            if 1 < old_fill < len(styles.fills):  # 0 and 1 are Excel's "none" and "gray125"
                 originals[f"{sheet_name}!{ref}"] = {
                     "fill": etree.tostring(styles.fills[old_fill]).decode(), "comment": None}
             severity = Severity.ERROR if any(f.severity is Severity.ERROR for f in found) \
                 else Severity.WARNING
-            cell.set("s", str(styles.xf(base, fill=fill_ids[severity])))
+            styled[ref] = styles.xf(base, fill=fill_ids[severity])
             comments.append((ref, comment_text(found) + notes.get(ref, "")))
+        comments.sort(key=lambda item: _split(item[0])[::-1])
         used_comments += 1
-        _add_comments(parts, order, part, root, sheet_rels, sheet_rels_part, comments,
-                      content_types, used_comments)
-        for view in root.iter(f"{M}sheetView"):
-            view.attrib.pop("tabSelected", None)
-        parts[part] = _bytes(root)
+        vml_id = _add_comments(parts, order, part, sheet_rels, sheet_rels_part, comments,
+                               content_types, used_comments)
+        parts[part] = sheet.edited(styled, vml_id)
     for name, part in sheets:
-        if name in by_sheet or part not in parts:
-            continue
-        if b"tabSelected" in parts[part][:8192]:
-            root = _xml(parts[part])
-            for view in root.iter(f"{M}sheetView"):
-                view.attrib.pop("tabSelected", None)
-            parts[part] = _bytes(root)
+        if name not in by_sheet and part in parts and b"tabSelected" in parts[part][:16384]:
+            parts[part] = UNSELECT.sub(rb"\1", parts[part], count=4)
 
     # The summary sheet, first in the workbook.
     number = 1
@@ -448,61 +428,148 @@ def _default(types: Any, extension: str, content_type: str) -> None:
                                       ContentType=content_type))
 
 
-def _unmerge(root: Any, cells: dict[str, Any]) -> dict[str, str]:
-    """Split the merged ranges a marked cell lies inside (not their top-left cell)."""
-    notes: dict[str, str] = {}
-    merges = root.find(f"{M}mergeCells")
-    if merges is None:
+ROW_XML = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+CELL_START = re.compile(rb"<c\b([^>]*?)(/?)>")
+CELL_R = re.compile(rb'\sr="([A-Z]+\d+)"')
+CELL_S = re.compile(rb'\ss="(\d+)"')
+MERGE = re.compile(rb'<mergeCell\b[^>]*?\sref="([A-Z]+\d+:[A-Z]+\d+)"[^>]*/>')
+MERGES = re.compile(rb"<mergeCells\b[^>]*>(.*?)</mergeCells>", re.S)
+UNSELECT = re.compile(rb'(<sheetView\b[^>]*?)\s+tabSelected="(?:1|true)"')
+# Elements that follow <legacyDrawing> in a worksheet (ECMA-376, CT_Worksheet).
+AFTER_LEGACY_TAG = re.compile(rb"<(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
+                              rb"webPublishItems|tableParts|extLst)\b")
+
+
+class SheetBytes:
+    """A worksheet edited as bytes (a 10,000-row sheet is never built as a tree): the style
+    of the marked cells, cells made where none exist, merged ranges split, and the
+    reference to the comments' drawing. Unprefixed SpreadsheetML, as Excel writes it."""
+
+    def __init__(self, data: bytes):
+        head = data[:4096]
+        if re.search(rb"<\w+:worksheet\b", head) or b"<legacyDrawing" in data \
+                or b"<sheetData" not in data:
+            raise NotHandled("sheet")
+        self.data = data
+        self.start = data.index(b"<sheetData")
+        self.end = data.find(b"</sheetData>")
+        self.rows: dict[int, tuple[int, int]] = {}   # row number -> span of its XML
+        self._cells: dict[str, int] = {}
+        if self.end < 0:  # <sheetData/>
+            self.end = self.start
+        for match in ROW_XML.finditer(data, self.start, self.end):
+            number = ROW_NUMBER.search(match[1])
+            if not number:
+                raise NotHandled("row without r")
+            self.rows[int(number[1])] = match.span()
+
+    def _row_cells(self, number: int) -> list[tuple[str, int, int, int | None]]:
+        """(ref, start, end, style) of each cell of a row."""
+        span = self.rows.get(number)
+        if span is None:
+            return []
+        found = []
+        for match in CELL_START.finditer(self.data, *span):
+            ref = CELL_R.search(match[1])
+            if not ref:
+                raise NotHandled("cell without r")
+            style = CELL_S.search(match[1])
+            found.append((ref[1].decode(), match.start(), match.end(),
+                          int(style[1]) if style else None))
+        return found
+
+    def style(self, ref: str) -> int:
+        """The style index a cell has now (0 for a cell that does not exist)."""
+        _, number = _split(ref)
+        for cell, _, _, style in self._row_cells(number):
+            if cell == ref:
+                return style or 0
+        return 0
+
+    def unmerge(self, cells: dict[str, Any]) -> dict[str, str]:
+        """Split the merged ranges a marked cell lies inside (not their top-left cell)."""
+        self.split: set[bytes] = set()
+        notes: dict[str, str] = {}
+        for match in MERGE.finditer(self.data):
+            ref = match[1].decode()
+            first, _, last = ref.partition(":")
+            (c1, r1), (c2, r2) = _split(first), _split(last)
+            for cell in cells:
+                c, r = _split(cell)
+                if c1 <= c <= c2 and r1 <= r <= r2 and (c, r) != (c1, r1):
+                    notes[cell] = f"\n\n(Den flettede celle {ref} er delt op i denne kopi.)"
+                    self.split.add(match[0])
         return notes
-    for merge in list(merges):
-        ref = merge.get("ref", "")
-        first, _, last = ref.partition(":")
-        if not last:
-            continue
-        (c1, r1), (c2, r2) = _split(first), _split(last)
-        for cell in cells:
-            c, r = _split(cell)
-            if c1 <= c <= c2 and r1 <= r <= r2 and (c, r) != (c1, r1):
-                notes[cell] = f"\n\n(Den flettede celle {ref} er delt op i denne kopi.)"
-                if merge.getparent() is not None:
-                    merges.remove(merge)
-    if len(merges):
-        merges.set("count", str(len(merges)))
-    else:
-        root.remove(merges)
-    return notes
+
+    def edited(self, styled: dict[str, int], vml_id: str) -> bytes:
+        data = self.data
+        edits: list[tuple[int, int, bytes]] = []   # (start, end, replacement)
+        by_row: dict[int, dict[str, int]] = defaultdict(dict)
+        for ref, style in styled.items():
+            by_row[_split(ref)[1]][ref] = style
+        new_rows: list[tuple[int, bytes]] = []
+        for number, wanted in by_row.items():
+            cells = self._row_cells(number)
+            present = {ref for ref, *_ in cells}
+            for ref, start, end, _ in cells:
+                if ref in wanted:
+                    tag = data[start:end]
+                    tag = CELL_S.sub(b"", tag, count=1)
+                    tag = tag.replace(b"<c", b'<c s="%d"' % wanted[ref], 1)
+                    edits.append((start, end, tag))
+            missing = sorted((r for r in wanted if r not in present), key=lambda r: _split(r)[0])
+            if not missing:
+                continue
+            if number not in self.rows:
+                new_rows.append((number, b'<row r="%d">%s</row>' % (number, b"".join(
+                    b'<c r="%s" s="%d"/>' % (r.encode(), wanted[r]) for r in missing))))
+                continue
+            row_start, row_end = self.rows[number]
+            if data[row_start:row_end].endswith(b"/>"):  # <row r="5"/>: open it
+                edits.append((row_end - 2, row_end, b">" + b"".join(
+                    b'<c r="%s" s="%d"/>' % (r.encode(), wanted[r]) for r in missing)
+                    + b"</row>"))
+                continue
+            for ref in missing:
+                column = _split(ref)[0]
+                after = next((start for r, start, _, _ in cells if _split(r)[0] > column), None)
+                new = b'<c r="%s" s="%d"/>' % (ref.encode(), wanted[ref])
+                if after is None:
+                    after = row_end - len(b"</row>")
+                edits.append((after, after, new))
+        for number, xml in sorted(new_rows):
+            later = [n for n in self.rows if n > number]
+            at = self.rows[min(later)][0] if later else self.end
+            if not later and self.end == self.start:  # <sheetData/>
+                raise NotHandled("empty sheetData")
+            edits.append((at, at, xml))
+        tail_from = self.end
+        edits.sort(key=lambda e: (e[0], e[1]))
+        out, pos = [], 0
+        for start, end, replacement in edits:
+            out.append(data[pos:start])
+            out.append(replacement)
+            pos = end
+        out.append(data[pos:tail_from])
+        tail = data[tail_from:]
+        if self.split:
+            def merges(match: re.Match) -> bytes:
+                kept = [m[0] for m in MERGE.finditer(match[1]) if m[0] not in self.split]
+                return (b'<mergeCells count="%d">%s</mergeCells>' % (len(kept), b"".join(kept))
+                        if kept else b"")
+            tail = MERGES.sub(merges, tail, count=1)
+        legacy = b'<legacyDrawing xmlns:r="%s" r:id="%s"/>' % (REL.encode(), vml_id.encode())
+        at = AFTER_LEGACY_TAG.search(tail)
+        at = at.start() if at else tail.rindex(b"</worksheet>")
+        tail = tail[:at] + legacy + tail[at:]
+        head = b"".join(out)
+        head = UNSELECT.sub(rb"\1", head[:self.start], count=4) + head[self.start:]
+        return head + tail
 
 
-def _cell(data: Any, rows: dict[int, Any], column: int, number: int, ref: str) -> Any:
-    """The <c> element of `ref`, made where it does not exist (an empty cell)."""
-    row = rows.get(number)
-    if row is None:
-        row = etree.Element(f"{M}row", r=str(number))
-        later = [n for n in rows if n > number]
-        if later:
-            rows[min(later)].addprevious(row)
-        else:
-            data.append(row)
-        rows[number] = row
-    before = None
-    for cell in row:
-        given = cell.get("r")
-        if given is None:
-            raise NotHandled("cell without r")
-        if given == ref:
-            return cell
-        if before is None and _split(given)[0] > column:
-            before = cell
-    cell = etree.Element(f"{M}c", r=ref)
-    if before is not None:
-        before.addprevious(cell)
-    else:
-        row.append(cell)
-    return cell
-
-
-def _add_comments(parts, order, part, root, sheet_rels, sheet_rels_part, comments,
-                  content_types, number) -> None:
+def _add_comments(parts, order, part, sheet_rels, sheet_rels_part, comments,
+                  content_types, number) -> str:
     """A comments part and its VML drawing for one sheet, written by openpyxl's writer."""
     import openpyxl
     from openpyxl.comments import Comment
@@ -535,15 +602,9 @@ def _add_comments(parts, order, part, root, sheet_rels, sheet_rels_part, comment
     if sheet_rels_part not in parts:
         order.append(sheet_rels_part)
     parts[sheet_rels_part] = _bytes(sheet_rels)
-    legacy = etree.Element(f"{M}legacyDrawing")
-    legacy.set(f"{{{REL}}}id", vml_id)
-    after = next((e for e in root if etree.QName(e).localname in AFTER_LEGACY), None)
-    if after is not None:
-        after.addprevious(legacy)
-    else:
-        root.append(legacy)
     _override(content_types, f"/{comments_part}", COMMENTS_CT)
     _default(content_types, "vml", VML_CT)
+    return vml_id
 
 
 def _custom_properties(parts, order, content_types, properties: dict[str, Any]) -> None:
