@@ -183,7 +183,10 @@ def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> dict[
         xml = info.filename.endswith((".xml", ".rels", ".vml")) \
             and not info.filename.startswith("customXml/")
         size, crc, tail = 0, 0, b""
-        counter = _RowCounter() if info.filename in sheets else None
+        # A row with content takes at least MIN_ROW_BYTES: a smaller sheet cannot hold too
+        # many, and is not counted.
+        counter = _RowCounter() if info.filename in sheets \
+            and info.file_size > MIN_ROW_BYTES * MAX_ROWS else None
         for chunk in _inflate(raw, info):
             if counter:
                 counter.feed(chunk)
@@ -204,6 +207,7 @@ def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> dict[
 ROW_EDGE = re.compile(rb"<(?:\w+:)?row\b[^>]*?(/?)>|(</(?:\w+:)?row>)")
 CELL_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
 LONGEST_TAG = 4096
+MIN_ROW_BYTES = len(b"<row><c><v>1</v></c></row>")
 
 
 class _RowCounter:
@@ -553,7 +557,9 @@ class Package:
                 elif formula is not None:
                     value = Formula(f"={formula.text or ''}")
                 elif kind == "inlineStr" and inline is not None:
-                    value = _rich_text(inline, T, R)
+                    first = inline[0] if len(inline) == 1 else None
+                    value = (first.text or "") if first is not None and first.tag == T \
+                        else _rich_text(inline, T, R)
                 else:
                     value = None
                 if value is not None:
