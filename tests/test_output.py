@@ -125,7 +125,9 @@ def _raise(error: OSError):
     (errno.EACCES, 32, "kan ikke overskrives, fordi den er åben i et andet program (fx Word "
                        "eller Excel). Luk den og prøv igen."),   # Windows: sharing violation
     (errno.EPERM, None, "kan ikke overskrives; den er måske åben i Word eller Excel. Luk den "
-                        "og prøv igen."),
+                        "og prøv igen."),                       # locked (chattr +i)
+    (errno.EACCES, None, "kan ikke overskrives: du har ikke adgang til at ændre den, eller den "
+                         "er skrivebeskyttet. Bed om adgang, eller vælg et andet sted."),
     (errno.EISDIR, None, "kunne ikke skrives: der ligger en mappe med filens navn."),
 ])
 def test_each_cause_has_its_own_message(tmp_path, code, winerror, expected):

@@ -48,6 +48,8 @@ REASONS = {
 WINDOWS_IN_USE = {32, 33}
 IN_USE = ("kan ikke overskrives, fordi den er åben i et andet program (fx Word eller Excel). "
           "Luk den og prøv igen")
+NOT_ALLOWED = ("kan ikke overskrives: du har ikke adgang til at ændre den, eller den er "
+               "skrivebeskyttet. Bed om adgang, eller vælg et andet sted")
 LOCKED = "kan ikke overskrives; den er måske åben i Word eller Excel. Luk den og prøv igen"
 
 
@@ -76,7 +78,9 @@ def describe_error(exc: OSError, target: Path, tmp: Path | None = None) -> str:
     if getattr(exc, "winerror", None) in WINDOWS_IN_USE \
             or exc.errno in (errno.EBUSY, ETXTBSY):
         return f"Filen '{target}' {IN_USE}."
-    if exc.errno in (errno.EACCES, errno.EPERM):
+    if exc.errno == errno.EACCES:
+        return f"Filen '{target}' {NOT_ALLOWED}."
+    if exc.errno == errno.EPERM:
         return f"Filen '{target}' {LOCKED}."
     return f"Filen '{target}' kunne ikke skrives: {reason(exc)}."
 
