@@ -176,8 +176,8 @@ class Strings:
 
     def __init__(self, data: bytes | None):
         self.data = data
-        self.added: list[str] = []
-        self.index: dict[str, int] = {}
+        self.added: list[bytes] = []
+        self.index: dict[bytes, int] = {}
         if data is None:
             self.base = 0
         else:
@@ -188,9 +188,9 @@ class Strings:
             self.count = int(m[1]) if (m := re.search(rb'\bcount="(\d+)"', head)) else self.base
 
     def __call__(self, text: str) -> int:
-        return self.raw(f'<t xml:space="preserve">{escape(text)}</t>')
+        return self.raw(f'<t xml:space="preserve">{escape(text)}</t>'.encode())
 
-    def raw(self, inner: str) -> int:
+    def raw(self, inner: bytes) -> int:
         """The index of an <si> holding `inner` (XML: <t>, or rich-text runs)."""
         if inner not in self.index:
             self.index[inner] = self.base + len(self.added)
@@ -205,25 +205,26 @@ class Strings:
         def shared(match: re.Match) -> bytes:
             nonlocal used
             used += 1
-            index = self.raw(match[3].decode("utf-8"))
+            index = self.raw(match[3])
             return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], index)
         xml = INLINE_CELL.sub(shared, xml)
         return EMPTY_INLINE.sub(rb"<c \1\2/>", xml), used
 
     def part(self, used: int) -> bytes:
-        items = "".join(f"<si>{inner}</si>" for inner in self.added)
+        items = b"".join(b"<si>%s</si>" % inner for inner in self.added)
         if self.data is None:
-            return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" '
-                    f'count="{used}" uniqueCount="{len(self.added)}">{items}</sst>').encode()
+            return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="'
+                    + MAIN.encode() + b'" count="%d" uniqueCount="%d">' % (used, len(self.added))
+                    + items + b"</sst>")
         data = re.sub(rb'(<sst\b[^>]*?)\s+uniqueCount="\d+"', rb"\1", self.data, count=1)
         data = re.sub(rb'(<sst\b[^>]*?)\s+count="\d+"', rb"\1", data, count=1)
         data = data.replace(b"<sst", b'<sst count="%d" uniqueCount="%d"'
                             % (self.count + used, self.base + len(self.added)), 1)
         if data.rstrip().endswith(b"/>"):  # <sst .../> with no strings at all
-            data = data.rstrip()[:-2] + b">" + items.encode() + b"</sst>"
+            data = data.rstrip()[:-2] + b">" + items + b"</sst>"
         else:
             at = data.rindex(b"</sst>")
-            data = data[:at] + items.encode() + data[at:]
+            data = data[:at] + items + data[at:]
         return data
 
 
@@ -568,30 +569,43 @@ class SheetBytes:
         return head + tail
 
 
+VML_HEAD = (
+    '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:'
+    'office" xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
+    '<o:idmap v:ext="edit" data="1"/></o:shapelayout><v:shapetype id="_x0000_t202" '
+    'coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke '
+    'joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+VML_SHAPE = (
+    '<v:shape id="_x0000_s{id:04d}" type="#_x0000_t202" style="position:absolute; '
+    'margin-left:59.25pt;margin-top:1.5pt;width:320px;height:{height}px;z-index:1;'
+    'visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
+    '<v:shadow color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox '
+    'style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox><x:ClientData '
+    'ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill>'
+    '<x:Row>{row}</x:Row><x:Column>{column}</x:Column></x:ClientData></v:shape>')
+
+
 def _add_comments(parts, order, part, sheet_rels, sheet_rels_part, comments,
                   content_types, number) -> str:
-    """A comments part and its VML drawing for one sheet, written by openpyxl's writer."""
-    import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
-    from openpyxl.xml.functions import tostring
-
-    scratch = openpyxl.Workbook().active
-    records = []
-    for ref, text in comments:
-        cell = scratch[ref]
-        comment = Comment(text, "sagsgenerator")
-        comment.width, comment.height = 320, min(60 + 15 * len(text) // 40, 400)
-        cell.comment = comment
-        records.append(CommentRecord.from_cell(cell))
-    sheet = CommentSheet.from_comments(records)
+    """A comments part and its VML drawing for one sheet (the VML as openpyxl's
+    ShapeWriter writes it: Excel draws comments from it)."""
     while f"xl/comments/comment{number}.xml" in parts or \
             f"xl/drawings/commentsDrawing{number}.vml" in parts:
         number += 1
     comments_part = f"xl/comments/comment{number}.xml"
     vml_part = f"xl/drawings/commentsDrawing{number}.vml"
-    parts[comments_part] = tostring(sheet.to_tree())
-    parts[vml_part] = sheet.write_shapes(None)
+    parts[comments_part] = (
+        f'<comments xmlns="{MAIN}"><authors><author>sagsgenerator</author></authors>'
+        "<commentList>" + "".join(
+            f'<comment ref="{ref}" authorId="0"><text><t xml:space="preserve">'
+            f"{escape(_excel_text(text))}</t></text></comment>" for ref, text in comments)
+        + "</commentList></comments>").encode()
+    shapes = []
+    for index, (ref, text) in enumerate(comments, start=1026):
+        column, row = _split(ref)
+        height = min(60 + 15 * len(text) // 40, 400)
+        shapes.append(VML_SHAPE.format(id=index, row=row - 1, column=column - 1, height=height))
+    parts[vml_part] = (VML_HEAD + "".join(shapes) + "</xml>").encode()
     order += [comments_part, vml_part]
     base = posixpath.dirname(part)
     vml_id = _new_id(sheet_rels, "rIdMarkedVml")
