@@ -587,7 +587,7 @@ def build_corpus(folder: Path, write: bool = True) -> list[Case]:
         contains=[f"Fejl: Mappen '{blocker}' kan ikke skrives i: ", "--ud"])
     locked = folder / "låst-skabelon.xlsx"
     add("skabelon-ud-fil-låst", locked, lambda p: p.write_bytes(b"den gamle skabelon"),
-        argv=["skabelon", "--ud", str(locked)], exit=2, lock=locked,
+        argv=["skabelon", "--ud", str(locked), "--overskriv"], exit=2, lock=locked,
         lines=[f"Fejl: Filen '{locked}' kan ikke overskrives; den er måske åben i Word eller "
                "Excel. Luk den og prøv igen."],
         skip=None if shutil.which("chattr") else "chattr findes ikke: kan ikke låse en fil her")
@@ -595,8 +595,26 @@ def build_corpus(folder: Path, write: bool = True) -> list[Case]:
     add("marker-fil-optaget", marked, lambda p: (with_blocker(p), busy.mkdir(parents=True,
                                                                           exist_ok=True)),
         argv=["valider", str(marked), "--marker", str(busy.parent)], exit=2,
-        contains=[f"Fejl: Filen '{busy}' kan ikke overskrives; den er måske åben i Word eller "
-                  "Excel."])
+        contains=[f"Fejl: Filen '{busy}' kunne ikke skrives: der ligger en mappe med filens "
+                  "navn."])  # the real cause (issue 17.3), not "måske åben i Word"
+
+    # Issue 12 item 9: a 100,000-row workbook with every column filled, as Excel saves it
+    # (shared strings), was refused only after 45 s. Rows are counted as the sheet streams.
+    def full_rows(count: int) -> Callable[[bytes], bytes]:
+        def change(xml: bytes) -> bytes:
+            start = xml.index(b'<row r="2"')
+            end = xml.index(b"</row>", start) + len(b"</row>")
+            row = xml[start:end]
+            rows = b"".join(re.sub(rb'(r="[A-Z]*)2"', b'\\g<1>%d"' % r, row)
+                            for r in range(2, count + 2))
+            xml = xml[:start] + rows + xml[xml.index(b"</sheetData>"):]
+            return re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:X%d"/>'
+                          % (count + 1), xml)
+        return change
+    refuse("100000-rækker-alle-kolonner", "100000-fulde-rækker.xlsx",
+           lambda p: patch(book(p, [proposal(1)]), SHEET, full_rows(100_000)),
+           "Arket 'Forslag' har 100.000 rækker; der læses højst 50.000. Tjek at det er den "
+           "rigtige fil.", place=", Forslag", limit=8)
 
     if write:
         folder.mkdir(parents=True, exist_ok=True)

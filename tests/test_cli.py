@@ -165,7 +165,7 @@ def test_an_unexpected_fault_is_said_in_danish_without_traceback(runner, make_in
 
     def broken(*args, **kwargs):
         raise RuntimeError("noget gik galt")
-    monkeypatch.setattr(cli_module, "validate_batch", broken)
+    monkeypatch.setattr("sagsgenerator.batch.validate_batch", broken)
     monkeypatch.delenv("SAGSGENERATOR_FEJLSOEGNING", raising=False)
     result = runner.invoke(cli, ["valider", str(make_intake())])
     assert result.exit_code == 3

@@ -34,10 +34,10 @@ def test_second_municipality_blank_workbook_has_its_own_dropdowns(runner, koege,
     columns = {lists.cell(row=1, column=c).value: [lists.cell(row=r, column=c).value
                                                    for r in range(2, lists.max_row + 1)]
                for c in range(1, lists.max_column + 1)}
-    assert [v for v in columns["centres"] if v] == list(load_config(koege).centres)
-    assert "Sundhedstjenesten" in columns["centres"]
-    assert "Socialservice" not in columns["centres"]
-    assert [v for v in columns["committees"] if v][1] == "Børne- og Ungeudvalget"
+    assert [v for v in columns["Centre"] if v] == list(load_config(koege).centres)
+    assert "Sundhedstjenesten" in columns["Centre"]
+    assert "Socialservice" not in columns["Centre"]
+    assert [v for v in columns["Udvalg"] if v][1] == "Børne- og Ungeudvalget"
     assert workbook["Vejledning"]["A2"].value.startswith("Køge Kommune:")
 
 

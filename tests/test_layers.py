@@ -16,7 +16,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "sagsgenerator"
 LAYERS = [
-    {"errors", "messages", "findings", "danish", "output", "processes", "casenumber", "kinds"},
+    # The package's __init__ imports nothing (its API is loaded on first use): __version__.
+    {"__init__", "errors", "messages", "findings", "danish", "output", "processes", "casenumber",
+     "kinds"},
     {"config", "config_file", "model"},
     {"intake"},
     {"validation"},
@@ -24,7 +26,7 @@ LAYERS = [
     {"render"},
     {"documents"},
     {"batch"},
-    {"cli", "cli_danish", "web", "__main__", "__init__"},
+    {"cli", "cli_danish", "web", "__main__"},
 ]
 LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}
 ONLY = {"click": {"cli", "cli_danish"}, "fastapi": {"web"}, "starlette": {"web"},

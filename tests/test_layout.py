@@ -339,8 +339,10 @@ def test_workbook_prints_and_guards_its_key(out, intakes):
     assert not sheet.cell(row=2, column=headers.index("Status") + 1).protection.locked
     items = batch_items(intakes, DEFAULT_CONFIG, TODAY)
     keys = {sheet.cell(row=r, column=key).value for r in range(2, len(items) + 2)}
-    assert keys == {decision_key(i) for i in items}
-    assert decision_key(items[0]) == f"{items[0].group}|{items[0].proposal.number}"
+    assert keys == {decision_key(i, DEFAULT_CONFIG) for i in items}
+    # The register's key: policy period, working group (as compared), Nr.
+    assert decision_key(items[0], DEFAULT_CONFIG) == \
+        f"2026-2029|{items[0].group.casefold()}|{items[0].proposal.number}"
 
 
 # --- page facts from LibreOffice --------------------------------------------------------------

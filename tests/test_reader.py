@@ -3,6 +3,8 @@ rows and merged cells, with the real cell references in every message."""
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 
@@ -162,3 +164,123 @@ def test_formula_with_and_without_saved_result(tmp_path):
     intake = validate_file(path)
     assert intake.report.findings == []
     assert intake.proposals[0].cost_start == 50000
+
+
+# --- the streaming reader reads every value as openpyxl does (issue 16) ------------------------
+
+import datetime as dt
+import sys
+import zipfile
+from pathlib import Path
+
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from sagsgenerator.intake import reader
+from sagsgenerator.intake.formula import Formula
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from make_corpus import excel_strings  # noqa: E402
+
+VALUES = [1, -5, 2.5, 1e20, 0, "tekst", "  blanke  ", "linje 1\nlinje 2", "Kode _x000B_ her",
+          "_x005F_x0041_", True, False, dt.datetime(2026, 3, 1), dt.datetime(2026, 3, 1, 14, 30),
+          dt.time(9, 15), dt.date(2018, 10, 1), "=ikke en formel", 12345678901234]
+
+
+def _values_workbook(path, epoch=None, shared=True):
+    workbook = openpyxl.Workbook()
+    if epoch:
+        workbook.epoch = epoch
+    sheet = workbook.active
+    for r, value in enumerate(VALUES, start=1):
+        cell = sheet.cell(row=r, column=2, value=value)
+        if isinstance(value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+    sheet.cell(row=1, column=3, value=45000).number_format = "dd-mm-yyyy"   # a serial date
+    sheet.cell(row=2, column=3, value=45000.5).number_format = "[h]:mm:ss"  # a duration
+    sheet.cell(row=3, column=3, value=45000).number_format = '#,##0 "kr."'  # not a date
+    sheet.cell(row=4, column=3, value=0.25).number_format = "hh:mm"
+    sheet.row_dimensions[5].hidden = True
+    workbook.save(path)
+    return excel_strings(path) if shared else path
+
+
+@pytest.mark.parametrize("epoch, shared", [(None, True), (None, False),
+                                            (CALENDAR_MAC_1904, True)])
+def test_every_value_as_openpyxl_reads_it(tmp_path, epoch, shared):
+    path = _values_workbook(tmp_path / "v.xlsx", epoch, shared)
+    expected = {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for row in book.active.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                expected[(cell.row, cell.column)] = cell.value
+    book.close()
+    package = reader.open_package(path, "v.xlsx")
+    try:
+        (title, part), = package.sheets
+        got, hidden = {}, set()
+        for row in package.rows(part, lambda: None):
+            got.update({(row.number, c): v for c, v in row.values.items()})
+            if row.hidden:
+                hidden.add(row.number)
+    finally:
+        package.close()
+    assert got == expected
+    assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in expected.items()}
+    assert hidden == {5}
+
+
+def test_rich_text_runs_and_phonetics(tmp_path):
+    path = _values_workbook(tmp_path / "v.xlsx")
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+        b"<si><t>tekst</t></si>",
+        b'<si><r><rPr><b/></rPr><t>fed</t></r><r><t xml:space="preserve"> og tynd</t></r>'
+        b"<rPh sb=\"0\" eb=\"1\"><t>FONETISK</t></rPh></si>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    package = reader.open_package(path, "v.xlsx")
+    try:
+        values = [row.values.get(2) for row in package.rows(package.sheets[0][1], lambda: None)]
+    finally:
+        package.close()
+    assert values[5] == "fed og tynd"
+
+
+def test_formula_text_of_a_shared_formula_without_result(tmp_path):
+    path = handmade(tmp_path / "x.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    name = next(n for n in parts if n.startswith("xl/worksheets/") and b'<c r="R2"' in parts[n])
+    parts[name] = re.sub(rb'<c r="R2"([^>]*)><v>[^<]*</v></c>',
+                         rb'<c r="R2"\1><f t="shared" ref="R2:R3" si="0">1000*50</f></c>',
+                         parts[name])
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    raw = read_intake(path)
+    assert raw.rows[0].values["cost_start"] == Formula("=1000*50")
+
+
+def test_reading_imports_no_openpyxl(tmp_path):
+    """Reading is the reader's own streaming pass: openpyxl is not even imported."""
+    path = handmade(tmp_path / "x.xlsx")
+    script = ("import sys; from pathlib import Path\n"
+              "from sagsgenerator.intake.reader import read_intake\n"
+              f"raw = read_intake(Path({str(path)!r}))\n"
+              "assert len(raw.rows) == 3, raw.rows\n"
+              "print('openpyxl' in sys.modules)")
+    import subprocess
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**__import__("os").environ,
+                               "PYTHONPATH": str(Path(reader.__file__).parents[2])})
+    assert done.returncode == 0, done.stderr
+    # The package's __init__ may import more; the reader itself needs none of openpyxl.
+    import ast
+    tree = ast.parse(Path(reader.__file__).read_text(encoding="utf-8"))
+    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m.startswith("openpyxl") for m in imported)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import openpyxl
+import pytest
 from openpyxl.utils import get_column_letter
 
 from sagsgenerator.cli import cli
@@ -67,7 +68,7 @@ def test_skabelon_has_a_dropdown_on_every_closed_list_column(runner, tmp_path):
         if not column.choices:
             continue
         letter = get_column_letter(index)
-        dv = lists[f"{letter}2:{letter}301"]
+        dv = lists[f"{letter}2:{letter}1000"]  # by range: no cell objects
         assert _list_values(workbook, dv.formula1) == list(getattr(DEFAULT_CONFIG, column.choices))
     group_lists = [dv for dv in workbook["Arbejdsgruppe"].data_validations.dataValidation
                    if dv.type == "list"]
@@ -83,7 +84,9 @@ def test_skabelon_has_help_on_every_header(runner, tmp_path):
                if dv.showInputMessage and dv.sqref and ":" not in str(dv.sqref)}
     for index, column in enumerate(PROPOSAL_COLUMNS, start=1):
         assert prompts[f"{get_column_letter(index)}1"] == column.help[:255]
-    assert sheet["R2"].number_format == '#,##0 "kr."'
+    # Formats belong to the columns (Excel gives them to every cell typed there).
+    assert sheet.column_dimensions["R"].number_format == '#,##0 "kr."'
+    assert sheet.column_dimensions["R"].alignment.wrap_text
 
 
 PLANTED = [  # (row, field changes, code, cell)
@@ -141,3 +144,238 @@ def test_annotated_copy_never_writes_a_formula(make_intake, tmp_path):
     cells = [c for row in summary.iter_rows() for c in row]
     assert any("'=1+1'" in v for v in values)
     assert all(c.data_type != "f" for c in cells)
+
+
+# --- issue 16/17/15: the blank workbook is small, in shared strings, and says what it does ------
+
+import datetime as dt
+import re
+import zipfile
+
+from sagsgenerator.intake.workbook import (annotate, annotated_name, is_annotated,
+                                           original_stem, set_text, workbook_bytes,
+                                           write_blank)
+
+TODAY = dt.date(2026, 3, 2)
+
+
+def _parts(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _assert_shared_strings(path):
+    parts = _parts(path)
+    assert "xl/sharedStrings.xml" in parts
+    sheets = [n for n in parts if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    assert sheets and not any(b"inlineStr" in parts[n] for n in sheets)
+    assert any(b't="s"' in parts[n] for n in sheets)
+    assert b"sharedStrings" in parts["[Content_Types].xml"]
+    return parts
+
+
+def test_blank_workbook_is_shared_strings_danish_lists_and_one_page_wide(tmp_path):
+    target = write_blank(tmp_path / "skabelon.xlsx", today=TODAY)
+    _assert_shared_strings(target)
+    workbook = openpyxl.load_workbook(target)
+    lists = workbook["Lister"]
+    headers = [c.value for c in lists[1]]
+    assert headers[:3] == ["Centre", "Udvalg", "Finansiering"]
+    assert set(headers) == {"Centre", "Udvalg", "Finansiering", "Fokusområder",
+                            "Forebyggelsespakker", "Forslagstyper", "Status", "Temaer"}
+    guide = workbook["Vejledning"]
+    text = " ".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
+    assert "Klik på en celle for at se hjælpen" in text and "Hold musen" not in text
+    assert guide.sheet_properties.pageSetUpPr.fitToPage
+    assert (guide.page_setup.fitToWidth, guide.page_setup.fitToHeight) == (1, 0)
+    assert guide.page_setup.orientation == "landscape"
+    # every text wraps inside the four printed columns, and no word is wider than its column
+    widths = [guide.column_dimensions[c].width for c in "ABCD"]
+    for row in guide.iter_rows(min_row=16):
+        for cell, width in zip(row, widths):
+            if cell.value:
+                assert cell.alignment.wrap_text
+                assert max(len(w) for w in str(cell.value).split()) <= width
+    assert all(str(r).endswith("D" + str(r.min_row)) for r in guide.merged_cells.ranges)
+
+
+def test_filled_sheet_is_small_and_the_blank_has_no_preformatted_rows(make_intake):
+    path = make_intake([proposal(n) for n in range(1, 9)])
+    sheet_xml = _parts(path)["xl/worksheets/sheet3.xml"]
+    assert len(sheet_xml) < 40_000          # was 229 KB with 300 pre-formatted rows
+    assert b'<row r="10"' not in sheet_xml
+    assert re.search(rb'<col [^>]*style="\d+"', sheet_xml)   # the formats are the columns'
+
+
+def test_reruns_with_the_same_date_give_the_same_bytes(tmp_path, monkeypatch):
+    a = write_blank(tmp_path / "a.xlsx", today=TODAY).read_bytes()
+    b = write_blank(tmp_path / "b.xlsx", today=TODAY).read_bytes()
+    assert a == b
+    assert re.search(rb"<dcterms:modified [^>]*>2026-03-02T00:00:00Z<",
+                     _parts(tmp_path / "a.xlsx")["docProps/core.xml"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    write_blank(tmp_path / "c.xlsx")
+    assert b"2026-01-01T00:00:00Z" in _parts(tmp_path / "c.xlsx")["docProps/core.xml"]
+
+
+def test_text_is_never_a_formula_in_shared_strings(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for ref, value in (("A1", "=1+1"), ("A2", "+45 12 34 56 78"), ("A3", "@SUM(A1)"),
+                       ("A4", "Almindelig tekst")):
+        set_text(sheet[ref], value)
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(workbook_bytes(workbook, TODAY))
+    parts = _assert_shared_strings(path)
+    assert b"<f>" not in parts["xl/worksheets/sheet1.xml"]
+    back = openpyxl.load_workbook(path).active
+    assert [(c.value, c.data_type) for c in back["A"]] == [
+        ("=1+1", "s"), ("+45 12 34 56 78", "s"), ("@SUM(A1)", "s"), ("Almindelig tekst", "s")]
+    assert back["A1"].quotePrefix and not back["A4"].quotePrefix
+
+
+# --- issue 12 item 3: a corrected marked copy comes back ------------------------------------------
+
+def test_a_marked_copy_sent_back_is_recognised_and_cleaned(make_intake, tmp_path):
+    rows = [proposal(1, **{"Ressourcer opstart (kr.)": "1.5"}),
+            proposal(2), proposal(3, **{"Ansvarligt center": "Center for Ældre"})]
+    original = make_intake(rows, name="med-fejl.xlsx")
+    # The group's own fill and comment on a cell that will be marked
+    workbook = openpyxl.load_workbook(original)
+    sheet = workbook["Forslag"]
+    sheet["L4"].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")
+    sheet["L4"].comment = openpyxl.comments.Comment("Spørg Mette", "Jens")
+    workbook.save(original)
+    intake = validate_file(original)
+    assert [(f.code, f.location.cell) for f in intake.report.findings] == [
+        ("amount-ambiguous", "R2"), ("choice-invalid", "L4")]
+    first = annotate(original, intake.report.findings, intake.report,
+                     tmp_path / "ud" / annotated_name(original), today=TODAY)
+    assert first.name == "med-fejl-markeret.xlsx"
+    assert is_annotated(first) and not is_annotated(original)
+    assert original_stem(first) == "med-fejl" and annotated_name(first) == first.name
+    _assert_shared_strings(first)
+    again = annotate(original, intake.report.findings, intake.report, tmp_path / "igen.xlsx",
+                     today=TODAY)
+    assert again.read_bytes() == first.read_bytes()     # byte-identical rerun
+    marked = openpyxl.load_workbook(first)
+    assert "Spørg Mette" in marked["Forslag"]["L4"].comment.text   # nothing of theirs lost
+
+    # The group fixes R2 in the marked copy and sends it back (a new name, even).
+    workbook = openpyxl.load_workbook(first)
+    workbook["Forslag"]["R2"] = 75000
+    back = tmp_path / "retur" / "med-fejl-markeret.xlsx"
+    back.parent.mkdir()
+    workbook.save(back)
+    assert is_annotated(back) and annotated_name(back) == "med-fejl-markeret.xlsx"
+    intake = validate_file(back)      # the marks, comments and "Fejl" sheet change nothing
+    assert [(f.code, f.location.cell) for f in intake.report.findings] == [
+        ("choice-invalid", "L4")]
+    second = annotate(back, intake.report.findings, intake.report,
+                      tmp_path / "ud2" / annotated_name(back), today=TODAY)
+    assert second.name == "med-fejl-markeret.xlsx"
+    result = openpyxl.load_workbook(second)
+    assert result.sheetnames == ["Fejl", "Vejledning", "Arbejdsgruppe", "Forslag", "Lister"]
+    sheet = result["Forslag"]
+    assert sheet["R2"].comment is None and sheet["R2"].fill.fill_type is None
+    assert sheet["L4"].fill.fgColor.rgb == "00FFC7CE"
+    assert sheet["L4"].comment.text.count("Fejl:") == 1
+    assert "Spørg Mette" in sheet["L4"].comment.text
+    rows_out = [[c.value for c in row] for row in result["Fejl"].iter_rows(min_row=5, max_col=3)]
+    assert rows_out == [["Fejl", "Forslag", "L4"]]
+    assert original_stem(second) == "med-fejl"
+
+    # Fixed once more: nothing of the tool is left, the group's own fill and comment are back.
+    workbook = openpyxl.load_workbook(second)
+    workbook["Forslag"]["L4"] = "Børn og Forebyggelse"
+    workbook.save(back)
+    from sagsgenerator.intake.workbook import strip_marks
+    clean = openpyxl.load_workbook(back)
+    assert strip_marks(clean)["stem"] == "med-fejl"
+    assert clean.sheetnames == ["Vejledning", "Arbejdsgruppe", "Forslag", "Lister"]
+    cell = clean["Forslag"]["L4"]
+    assert (cell.fill.fgColor.rgb, cell.comment.text, cell.comment.author) == (
+        "FF00B050", "Spørg Mette", "Jens")
+    assert "sagsgenerator-markeret" not in clean.custom_doc_props.names
+
+
+def test_name_fallback_without_the_record(tmp_path):
+    plain = tmp_path / "gruppe-markeret-markeret.xlsx"
+    plain.write_bytes(b"not a workbook")
+    assert not is_annotated(plain)
+    assert original_stem(plain) == "gruppe" and annotated_name(plain) == "gruppe-markeret.xlsx"
+    assert original_stem(tmp_path / "markeret.xlsx") == "markeret"
+
+
+# --- the annotated copy by XML editing (marking.py) equals the one through openpyxl -----------
+
+def _seen(path):
+    """What a user sees in a workbook: values, fills, comments, merges, links, sheet order."""
+    workbook = openpyxl.load_workbook(path)
+    seen = {"sheets": workbook.sheetnames, "active": workbook.active.title}
+    for sheet in workbook.worksheets:
+        seen[sheet.title] = {
+            "cells": {c.coordinate: (c.value, c.fill.fgColor.rgb if c.fill.fill_type else None,
+                                     c.comment.text if c.comment else None,
+                                     c.comment.author if c.comment else None,
+                                     c.hyperlink.location if c.hyperlink else None)
+                      for row in sheet.iter_rows() for c in row
+                      if c.value is not None or c.comment or c.fill.fill_type},
+            "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
+            "selected": bool(sheet.sheet_view.tabSelected)}
+    return seen
+
+
+def _planted(make_intake, name="planted.xlsx"):
+    rows = [proposal(1, **{"Ressourcer opstart (kr.)": "1.5"}),
+            proposal(2, Forebyggelsespakke=None),
+            proposal(3, **{"Ansvarligt center": "Center for Ældre"}), proposal(4, Tema=None),
+            proposal(5, Titel="=HYPERLINK(\"http://x\",\"klik\")")]
+    path = make_intake(rows, name=name)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Forslag"].merge_cells("L4:L5")       # a finding inside a merged range
+    workbook["Forslag"]["D3"].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("excel_like", [False, True])
+def test_xml_path_and_openpyxl_path_give_the_same_copy(make_intake, tmp_path, monkeypatch,
+                                                        excel_like):
+    import sys as _sys
+    from pathlib import Path as _Path
+    from sagsgenerator.intake import marking
+    path = _planted(make_intake)
+    if excel_like:  # Excel keeps text in a shared-strings table
+        _sys.path.insert(0, str(_Path(__file__).resolve().parents[1] / "scripts"))
+        from make_corpus import excel_strings
+        excel_strings(path)
+    intake = validate_file(path)
+    findings, report = intake.report.findings, intake.report
+    assert {f.location.cell for f in findings} >= {"R2", "D3", "L4", "L5"}
+    fast = annotate(path, findings, report, tmp_path / "fast.xlsx", today=TODAY)
+    assert b"rIdMarkedVml" in _parts(fast)["xl/worksheets/sheet3.xml"]  # it took the XML path
+    _assert_shared_strings(fast)
+    with monkeypatch.context() as patched:
+        patched.setattr(marking, "annotated_package", lambda *a, **k: None)
+        slow = annotate(path, findings, report, tmp_path / "slow.xlsx", today=TODAY)
+    assert _seen(fast) == _seen(slow)
+    assert annotate(path, findings, report, tmp_path / "again.xlsx",
+                    today=TODAY).read_bytes() == fast.read_bytes()
+    assert is_annotated(fast) and original_stem(fast) == "planted"
+    # Sent back, the XML path's copy is cleaned like the other: D3 gets its green fill back.
+    workbook = openpyxl.load_workbook(fast)
+    workbook["Forslag"]["R2"] = 75000
+    workbook.save(tmp_path / "retur.xlsx")
+    back = validate_file(tmp_path / "retur.xlsx")
+    again = annotate(tmp_path / "retur.xlsx", back.report.findings, back.report,
+                     tmp_path / "ud" / "planted-markeret.xlsx", today=TODAY)
+    result = openpyxl.load_workbook(again)
+    assert result.sheetnames.count("Fejl") == 1 and "Fejl 2" not in result.sheetnames
+    assert result["Forslag"]["R2"].comment is None
+    assert result["Forslag"]["R2"].fill.fill_type is None
+    assert result["Forslag"]["D3"].fill.fgColor.rgb == "00FFC7CE"  # still wrong: marked
+    workbook = openpyxl.load_workbook(again)
+    from sagsgenerator.intake.workbook import strip_marks
+    strip_marks(workbook)
+    assert workbook["Forslag"]["D3"].fill.fgColor.rgb == "FF00B050"

@@ -26,8 +26,9 @@ from typing import Any
 from .errors import RegisterError, TemplatesInvalid
 from .findings import Finding, Location, Report, Severity
 from .intake.workbook import annotate
+from .intake.workbook import annotated_name as marked_name
 from .model import PROPOSAL_COLUMNS, Intake, Proposal
-from .output import atomic_write, guard_inputs
+from .output import atomic_write, guard_inputs, remove_stale_temporaries
 from .danish import Period, format_date
 from .intake.decisions import DecisionRow, RawDecisions
 from .intake.decisions import read_decisions as read_plan
@@ -39,7 +40,6 @@ from .validation.cells import CellProblem, Place, convert_cell
 from .validation.validate import expand_paths, validate_paths
 
 Progress = Callable[[int, int], None]
-MARKED_SUFFIX = "-markeret"
 
 
 @dataclass
@@ -59,15 +59,16 @@ class BatchResult:
 
 
 def annotated_name(intake: Intake) -> str:
-    """`gruppe.xlsx` -> `gruppe-markeret.xlsx`; a marked copy sent back keeps its name."""
-    stem = Path(intake.name).stem
-    return f"{stem}.xlsx" if stem.endswith(MARKED_SUFFIX) else f"{stem}{MARKED_SUFFIX}.xlsx"
+    """`gruppe.xlsx` -> `gruppe-markeret.xlsx`; a marked copy sent back keeps its name (its
+    document property knows the workbook it was made from)."""
+    return marked_name(intake.path)
 
 
 def validate_batch(paths: Sequence[Path], *, config: Config = DEFAULT_CONFIG,
                    strict: bool = False, marks_dir: Path | None = None,
                    display_names: Mapping[Path, str] | None = None,
-                   skip: Iterable[Path] = (), workers: int | None = None) -> BatchResult:
+                   skip: Iterable[Path] = (), workers: int | None = None,
+                   today: dt.date | None = None) -> BatchResult:
     """Read and validate every workbook (files and folders) and, with `marks_dir`, write a
     marked copy of each workbook that has findings. `display_names` gives the name a user
     knows a file by (the web page's uploads lie in a temporary folder)."""
@@ -77,19 +78,21 @@ def validate_batch(paths: Sequence[Path], *, config: Config = DEFAULT_CONFIG,
                                      names=display_names, skip=skipped)
     result = BatchResult(report=report, intakes=intakes, inputs=_input_files(paths, skipped))
     if marks_dir is not None:
-        write_marks(result, marks_dir)
+        write_marks(result, marks_dir, today)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def write_marks(result: BatchResult, marks_dir: Path) -> list[Path]:
-    """A marked copy of every workbook of the batch that has findings, in marks_dir."""
+def write_marks(result: BatchResult, marks_dir: Path, today: dt.date | None = None) -> list[Path]:
+    """A marked copy of every workbook of the batch that has findings, in marks_dir (what an
+    earlier, killed run left half-written there is removed first)."""
+    remove_stale_temporaries(marks_dir)
     with guard_inputs(result.inputs):
         for intake in result.intakes:
             if intake.report.findings:
                 result.annotated[intake.path] = annotate(
                     intake.path, intake.report.findings, intake.report,
-                    marks_dir / annotated_name(intake))
+                    marks_dir / annotated_name(intake), today=today)
     return list(result.annotated.values())
 
 
@@ -120,6 +123,7 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
         check_templates(template_dir, config)
     if changes_since is not None and register is None:
         raise RegisterError("Ændringer siden en dato kræver registret: kør uden --uden-register.")
+    remove_stale_temporaries(out_dir)
     result = validate_batch(paths, config=config, strict=strict, display_names=display_names,
                             skip=[out_dir, *([marks_dir] if marks_dir else [])],
                             workers=workers)
@@ -130,7 +134,7 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
             round_ = stack.enter_context(store.round(today=today, period=config.period,
                                                      note=_round_note(result)))
             numbers.update(_record(result, store, round_, kinds, config, today))
-        write_marks(result, marks_dir or out_dir)
+        write_marks(result, marks_dir or out_dir, today)
         if before_render:
             before_render(result)
         with guard_inputs(result.inputs):

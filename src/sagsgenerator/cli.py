@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import os
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -9,7 +9,6 @@ executive board. A deadline is missed when it lies before "today", close when it
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 

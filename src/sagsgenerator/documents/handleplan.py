@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -15,12 +12,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..config import Config
 from ..model import KEY_HEADER
 from ..register import ProposalKey
-from ..intake.workbook import set_text
+from ..intake.workbook import set_text, workbook_bytes as package_workbook
 from ..render.chart import resources_chart
 from ..render.context import (Item, budget, budget_first_year, count_text, date_text,
                               follow_up_text, group_by,
                               join_danish, plan_period, priority_order, proposal_fields, totals)
-from ..render.engine import FIXED_TIME, Image, Properties, fixed_zip
+from ..render.engine import Image, Properties
 from .base import Planned, author
 
 TITLE = "Handleplan"
@@ -217,23 +214,8 @@ def workbook_bytes(items: list[Item], config: Config) -> bytes:
     book.properties.subject = "Handleplan til styring og opfølgning"
     book.properties.creator = author(config)
     book.properties.language = "da-DK"
-    book.properties.created = FIXED_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return fixed_zip(_fixed_modified(buffer.getvalue()))
-
-
-def _fixed_modified(data: bytes) -> bytes:
-    """openpyxl stamps 'modified' with the current time when saving; put the fixed one back."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                                 + rb"\g<2>", content)
-            target.writestr(info, content)
-    return out.getvalue()
+    # Shared strings, the run's date as created/modified, fixed zip times: reruns with the
+    # same date give the same bytes, and Excel does not rewrite the file on its first save.
+    return package_workbook(book, today=getattr(items, "today", None))
 
 

@@ -7,29 +7,26 @@ cannot be used at all raise `IntakeUnusable` with a finding code.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import posixpath
 import re
 import struct
 import unicodedata
-import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
-from defusedxml import DefusedXmlException
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.worksheet import Worksheet
+from lxml import etree
 
-from ..errors import IntakeUnusable
-from .formula import Formula
-from ..model import GROUP_COLUMNS, GROUP_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, Column
-from ..findings import Finding, Location, Severity
 from ..danish import suggestion
+from ..errors import IntakeUnusable
+from ..findings import Finding, Location, Severity
+from ..model import GROUP_COLUMNS, GROUP_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, Column
+from .formula import Formula
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
@@ -98,8 +95,11 @@ PROPOSAL_KEYS = _keys(PROPOSAL_COLUMNS)
 GROUP_KEYS = _keys(GROUP_COLUMNS)
 
 
-def check_file(path: Path, name: str) -> None:
-    """Raise IntakeUnusable when the file is not an .xlsx workbook we can open safely."""
+def check_file(path: Path, name: str) -> dict[str, int]:
+    """Raise IntakeUnusable when the file is not an .xlsx workbook we can open safely.
+    Returns, for each worksheet part, how many of its rows hold a cell with content: counted
+    while the safety check inflates the part anyway, so that a sheet of 100,000 rows is
+    refused before a single row is parsed."""
     if not path.exists():
         raise unusable(name, "file-missing")
     if not path.is_file():  # a folder, a pipe (would block) or a device
@@ -127,7 +127,7 @@ def check_file(path: Path, name: str) -> None:
         raise unusable(name, "file-not-workbook")
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
-            _check_archive(archive, raw, name)
+            return _check_archive(archive, raw, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
         raise unusable(name, "file-damaged") from exc
     except OSError as exc:
@@ -157,7 +157,7 @@ def _ole_encrypted(handle: IO[bytes], head: bytes) -> bool:
     return False
 
 
-def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> None:
+def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> dict[str, int]:
     """The package must be a workbook whose parts unpack to what they declare, within our
     limits, with no XML DOCTYPE (entity expansion). openpyxl reads some parts whole, and
     zipfile inflates such a read in one go before cutting it at the declared size: a part
@@ -173,15 +173,23 @@ def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> None:
         reason = (f"{inflated // (1024 * 1024)} MB udpakket" if inflated > MAX_INFLATED_BYTES
                   else f"{len(infos)} dele i pakken")
         raise unusable(name, "file-too-large", reason=reason)
-    for target in _sheet_targets(archive.read("xl/_rels/workbook.xml.rels")
-                                 if "xl/_rels/workbook.xml.rels" in names else b""):
-        if target not in names:  # openpyxl would silently drop the sheet
+    sheets = set(_sheet_targets(archive.read("xl/_rels/workbook.xml.rels")
+                                if "xl/_rels/workbook.xml.rels" in names else b""))
+    for target in sheets:
+        if target not in names:  # the sheet would silently be dropped
             raise unusable(name, "file-damaged")
+    rows: dict[str, int] = {}
     for info in infos:
         xml = info.filename.endswith((".xml", ".rels", ".vml")) \
             and not info.filename.startswith("customXml/")
         size, crc, tail = 0, 0, b""
+        # A row with content takes at least MIN_ROW_BYTES: a smaller sheet cannot hold too
+        # many, and is not counted.
+        counter = _RowCounter() if info.filename in sheets \
+            and info.file_size > MIN_ROW_BYTES * MAX_ROWS else None
         for chunk in _inflate(raw, info):
+            if counter:
+                counter.feed(chunk)
             size += len(chunk)
             if size > info.file_size:
                 raise unusable(name, "file-unsafe",
@@ -191,6 +199,43 @@ def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> None:
             crc, tail = zlib.crc32(chunk, crc), chunk[-len(DOCTYPE):]
         if size != info.file_size or crc != info.CRC:
             raise unusable(name, "file-damaged")
+        if counter:
+            rows[info.filename] = counter.close()
+    return rows
+
+
+ROW_EDGE = re.compile(rb"<(?:\w+:)?row\b[^>]*?(/?)>|(</(?:\w+:)?row>)")
+CELL_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
+LONGEST_TAG = 4096
+MIN_ROW_BYTES = len(b"<row><c><v>1</v></c></row>")
+
+
+class _RowCounter:
+    """Counts the rows of a sheet's XML that hold a value, an inline string or a formula,
+    fed in chunks (a tag may be cut between two). Linear: two matches a row, one search
+    for content inside it, and only a cut tag is carried over."""
+
+    def __init__(self) -> None:
+        self.rows, self.carry = 0, b""
+        self.in_row = self.content = False
+
+    def feed(self, chunk: bytes) -> None:
+        data, pos = self.carry + chunk, 0
+        for match in ROW_EDGE.finditer(data):
+            if match.group(2):
+                if self.in_row and (self.content or CELL_CONTENT.search(data, pos, match.start())):
+                    self.rows += 1
+                self.in_row = False
+            else:
+                self.in_row, self.content = match.group(1) != b"/", False
+            pos = match.end()
+        if self.in_row and not self.content:
+            self.content = CELL_CONTENT.search(data, pos) is not None
+        self.carry = data[max(pos, len(data) - LONGEST_TAG):]
+
+    def close(self) -> int:
+        self.feed(b"")
+        return self.rows
 
 
 SHEET_RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*/worksheet\"[^>]*>")
@@ -231,85 +276,421 @@ def _inflate(raw: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 
 def _damaged(name: str, exc: Exception) -> IntakeUnusable:
-    """What openpyxl raised for a part it could not parse, as a finding. openpyxl wraps
-    the parser's error in a ValueError: look down the chain."""
+    """What a part we could not parse raised, as a finding."""
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, DefusedXmlException):
-            return unusable(name, "file-unsafe", reason="XML-entiteter (DOCTYPE)")
+        if isinstance(cause, IntakeUnusable):
+            return cause
         cause = cause.__cause__ or cause.__context__
     return unusable(name, "file-damaged")
 
 
-def open_workbook(path: Path, name: str) -> openpyxl.Workbook:
-    check_file(path, name)
+# --- one streaming pass over the package's XML ------------------------------------------------
+#
+# openpyxl's read-only mode read a sheet up to three times (values, then our scan for hidden
+# rows, merged cells and formulas) through a pure-Python XML parser. Here each part is read
+# once, in chunks, by lxml (only the elements asked for reach Python), and a sheet yields its
+# values, hidden rows, merged ranges and formulas in that one pass.
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+# Excel's built-in number formats that show dates (14-22, 45-47); 46 is a duration.
+DATE_FORMAT_IDS = frozenset(range(14, 23)) | {45, 46, 47}
+DURATION_FORMAT_IDS = frozenset({46})
+FORMAT_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
+DURATION = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
+EPOCH_1900 = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def _is_date_format(code: str) -> bool:
+    """As Excel (and openpyxl) decide it: a date/time letter outside quotes and brackets."""
+    code = FORMAT_LITERALS.sub("", code.split(";")[0])
+    return re.search(r"(?<![_\\])[dmhysDMHYS]", code) is not None
+
+
+def _from_excel(value: float, epoch: dt.datetime, duration: bool) -> Any:
+    """An Excel serial number as a date, time or duration (Excel's 1900 leap-year bug kept)."""
+    if duration:
+        return dt.timedelta(days=value)
+    day, fraction = divmod(value, 1)
+    diff = dt.timedelta(milliseconds=round(fraction * 86_400_000))
+    if 0 <= value < 1 and diff.days == 0:
+        seconds = diff.seconds
+        return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, diff.microseconds)
+    if 0 < value < 60 and epoch == EPOCH_1900:
+        day += 1
+    return epoch + dt.timedelta(days=day) + diff
+
+
+def _number(text: str) -> int | float:
+    return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+
+
+def _iso(text: str) -> Any:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
-            # Read-only mode streams the sheet: a 10,000-row workbook reads in about two
-            # seconds instead of four. It knows no merged cells or hidden rows: see
-            # _sheet_layout.
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return dt.time.fromisoformat(text)
+
+
+class _Replay:
+    """A stream whose first bytes were already read (to look at the prolog)."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self.head, self.stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            data, self.head = self.head, b""
+            return data
+        return self.stream.read(size if size and size > 0 else CHUNK)
+
+
+def _xml_events(stream: IO[bytes], name: str, tag: str | tuple[str, ...] | None = None,
+                events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Any]]:
+    """Parse events of one part (only the elements `tag` names, "{*}row"), read in
+    chunks. A DTD, the only place entities can be declared, stands before the root
+    element: it is refused there, whatever check_file saw; entities are never resolved
+    and nothing is fetched."""
+    head = b""
+    while True:
+        chunk = stream.read(CHUNK)
+        head += chunk
+        verdict = _prolog_verdict(head, final=not chunk)
+        if verdict is not None:
+            break
+    if verdict:
+        raise unusable(name, "file-unsafe", reason="XML-entiteter (DOCTYPE)")
+    yield from etree.iterparse(_Replay(head, stream), events=events, tag=tag,
+                               resolve_entities=False, no_network=True, load_dtd=False,
+                               huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _prolog_verdict(head: bytes, final: bool) -> bool | None:
+    """True when the prolog holds a DOCTYPE, False when the root element starts without
+    one, None when more bytes are needed."""
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else \
+        "utf-16-le" if head[:2] == b"<\0" else "utf-16-be" if head[:2] == b"\0<" else "utf-8-sig"
+    text = head.decode(encoding, "ignore")
+    at = 0
+    while match := PROLOG.match(text, at):
+        if match.end() == at:
+            break
+        at = match.end()
+    rest = text[at:].lstrip()
+    if rest.startswith("<!") and len(rest) >= 4 and not rest.startswith("<!--"):
+        return True
+    if rest.startswith("<") and len(rest) > 1 and rest[1] not in "!?":
+        return False
+    return False if final else None  # more bytes needed (or a part that is not XML)
+
+
+@dataclass
+class SheetRow:
+    """One row of a sheet as streamed: its number, whether hidden, its cells' values by
+    column (only the columns asked for), and whether any cell held anything at all."""
+
+    number: int
+    hidden: bool
+    values: dict[int, Any]
+    content: bool
+
+
+class Package:
+    """A checked workbook package: its worksheets, shared strings and date styles, read
+    once each; sheets are streamed."""
+
+    def __init__(self, path: Path, name: str):
+        self.name = name
+        self.row_counts: dict[str, int] = {}  # rows with content per sheet part (check_file)
+        self.archive = zipfile.ZipFile(path)
+        self._strings: list[str] | None = None
+        rels = self._relations("xl/_rels/workbook.xml.rels", "xl")
+        self.sheets: list[tuple[str, str]] = []   # (title, part) of each worksheet
+        self.epoch = EPOCH_1900
+        for _, element in self._parse("xl/workbook.xml"):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "sheet":
+                rid = element.get(f"{{{REL_NS}}}id") or next(
+                    (v for k, v in element.attrib.items() if k.endswith("}id")), None)
+                kind, target = rels.get(rid or "", ("", ""))
+                if target and not kind.endswith("/chartsheet"):
+                    self.sheets.append((element.get("name", ""), target))
+            elif tag == "workbookPr" and element.get("date1904") in ("1", "true"):
+                self.epoch = EPOCH_1904
+        self._strings_part = next((t for k, t in rels.values() if k.endswith("/sharedStrings")),
+                                  None)
+        styles = next((t for k, t in rels.values() if k.endswith("/styles")), None)
+        self.date_styles, self.duration_styles = self._date_styles(styles)
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def _parse(self, part: str, tag: str | tuple[str, ...] | None = None,
+               events: tuple[str, ...] = ("end",)):
+        with self.archive.open(part) as stream:
+            yield from _xml_events(stream, self.name, tag, events)
+
+    def _relations(self, part: str, base: str) -> dict[str, tuple[str, str]]:
+        if part not in self.archive.NameToInfo:
+            return {}
+        found = {}
+        for _, element in self._parse(part):
+            if element.tag.endswith("Relationship"):
+                target = element.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath(posixpath.join(base, target))
+                found[element.get("Id", "")] = (element.get("Type", ""), target)
+        return found
+
+    def _date_styles(self, part: str | None) -> tuple[frozenset[int], frozenset[int]]:
+        if part is None or part not in self.archive.NameToInfo:
+            return frozenset(), frozenset()
+        custom: dict[int, str] = {}
+        formats: list[int] = []
+        in_xfs = False
+        for event, element in self._parse(part, None, ("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "cellXfs":
+                in_xfs = event == "start"
+            elif event == "end" and tag == "numFmt":
+                custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+            elif event == "end" and tag == "xf" and in_xfs:
+                formats.append(int(element.get("numFmtId", "0")))
+        dates, durations = set(), set()
+        for index, format_id in enumerate(formats):
+            code = custom.get(format_id)
+            if code is None:
+                if format_id in DATE_FORMAT_IDS:
+                    dates.add(index)
+                if format_id in DURATION_FORMAT_IDS:
+                    durations.add(index)
+            else:
+                if _is_date_format(code):
+                    dates.add(index)
+                if DURATION.search(code.split(";")[0]):
+                    durations.add(index)
+        return frozenset(dates), frozenset(durations)
+
+    @property
+    def strings(self) -> list[str]:
+        """The shared-strings table (openpyxl's reading: runs joined, phonetics left out,
+        '_x005F_' undone; the other _xHHHH_ escapes are left to danish.clean_text)."""
+        if self._strings is None:
+            self._strings = []
+            part = self._strings_part
+            if part is not None and part in self.archive.NameToInfo:
+                for _, element in self._parse(part, "{*}si"):
+                    self._strings.append(_rich_text(element).replace("x005F_", ""))
+                    _forget(element)
+        return self._strings
+
+    def find_sheet(self, wanted: str) -> tuple[str, str] | None:
+        key = wanted.casefold()
+        return next((s for s in self.sheets if s[0].strip().casefold() == key), None)
+
+    def rows(self, part: str, columns: Callable[[], set[int] | None],
+             merged: list[str] | None = None) -> Iterator[SheetRow]:
+        """Every row of a worksheet holding a cell, in one pass. `columns()` says which
+        columns' values are wanted (None: all); merged ranges, which stand after the rows,
+        are appended to `merged` when the sheet has been read to its end."""
+        strings = self.strings if self._strings_part else []
+        dates, durations, epoch = self.date_styles, self.duration_styles, self.epoch
+        letters = _COLUMN_INDEX
+        number = 0
+        ns = None
+        for _, element in self._parse(part, ("{*}row", "{*}mergeCell")):
+            if ns is None:
+                ns = element.tag[:-len(etree.QName(element).localname)]
+                ROW, CELL, VALUE, FORMULA, INLINE = (ns + t for t in ("row", "c", "v", "f", "is"))
+                T, R = ns + "t", ns + "r"
+            if element.tag != ROW:
+                if merged is not None:
+                    merged.append(element.get("ref", ""))
+                continue
+            given = element.get("r")
+            number = int(given) if given else number + 1
+            values: dict[int, Any] = {}
+            content = False
+            column = 0
+            wanted = columns()
+            for cell in element:
+                if cell.tag != CELL:
+                    continue
+                ref = cell.get("r")
+                if ref:
+                    column = letters.get(ref.rstrip("0123456789")) or _column_number(ref)
+                else:
+                    column += 1
+                if wanted is not None and column not in wanted:
+                    if not content and len(cell):  # a <v>, <f> or <is>: the row holds something
+                        content = True
+                    continue
+                text = formula = inline = None
+                for sub in cell:
+                    tag = sub.tag
+                    if tag == VALUE:
+                        text, content = sub.text, True
+                    elif tag == FORMULA:
+                        formula, content = sub, True
+                    elif tag == INLINE:
+                        inline, content = sub, True
+                kind = cell.get("t", "n")
+                if text:
+                    if kind == "n":
+                        value = _number(text)
+                        style = cell.get("s")
+                        if style and int(style) in dates:
+                            try:
+                                value = _from_excel(value, epoch, int(style) in durations)
+                            except (OverflowError, ValueError):
+                                value = "#VALUE!"
+                    elif kind == "s":
+                        value = strings[int(text)]
+                    elif kind == "b":
+                        value = bool(int(text))
+                    elif kind == "d":
+                        value = _iso(text)
+                    else:  # "str" (a formula's text result), "e" (an error such as #N/A)
+                        value = text
+                elif formula is not None:
+                    value = Formula(f"={formula.text or ''}")
+                elif kind == "inlineStr" and inline is not None:
+                    first = inline[0] if len(inline) == 1 else None
+                    value = (first.text or "") if first is not None and first.tag == T \
+                        else _rich_text(inline, T, R)
+                else:
+                    value = None
+                if value is not None:
+                    values[column] = value
+            hidden = element.get("hidden") in ("1", "true")
+            _forget(element)
+            yield SheetRow(number, hidden, values, content)
+
+
+def _forget(element: Any) -> None:
+    """Drop a finished element and the ones before it: memory stays flat."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _rich_text(element: Any, t: str | None = None, r: str | None = None) -> str:
+    """The text of an <si> or <is>: its own <t>, then each run's <t>; phonetic runs
+    (<rPh>, Japanese readings) are not part of the text."""
+    if t is None:
+        ns = element.tag[:element.tag.index("}") + 1] if element.tag[0] == "{" else ""
+        t, r = ns + "t", ns + "r"
+    parts = []
+    for child in element:
+        if child.tag == t:
+            parts.append(child.text or "")
+        elif child.tag == r:
+            run = child.find(t)
+            if run is not None:
+                parts.append(run.text or "")
+    return "".join(parts)
+
+
+def _column_number(ref: str) -> int:
+    letters = ref.rstrip("0123456789")
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch.upper()) - 64
+    if not letters or number > 16_384:
+        raise ValueError(f"cell reference {ref!r}")
+    return number
+
+
+def get_column_letter(number: int) -> str:
+    """1 -> 'A', 27 -> 'AA' (openpyxl's, without importing openpyxl to read)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def range_boundaries(ref: str) -> tuple[int, int, int, int]:
+    """'C2:D4' -> (min_col, min_row, max_col, max_row); 'C2' is a range of one cell."""
+    first, _, last = ref.upper().partition(":")
+    last = last or first
+    cols = [_column_number(p) for p in (first, last)]
+    rows = [int(p.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for p in (first, last)]
+    return min(cols), min(rows), max(cols), max(rows)
+
+
+_COLUMN_INDEX = {get_column_letter(c): c for c in range(1, 703)}  # A..ZZ
+
+
+# --- the intake ---------------------------------------------------------------------------------
+
+def open_package(path: Path, name: str) -> Package:
+    """Check the file and open its package; raise IntakeUnusable when it cannot be used."""
+    counts = check_file(path, name)
+    try:
+        package = Package(path, name)
+        package.row_counts = counts or {}
+        return package
+    except IntakeUnusable:
+        raise
+    except Exception as exc:  # a damaged package raises many kinds
         raise _damaged(name, exc) from exc
-
-
-def find_sheet(workbook: openpyxl.Workbook, wanted: str) -> Worksheet | None:
-    key = wanted.casefold()
-    return next((ws for ws in workbook.worksheets if ws.title.strip().casefold() == key), None)
 
 
 def read_intake(path: Path, name: str | None = None) -> RawIntake:
     """Read one workbook; raise IntakeUnusable when it cannot be used at all."""
     name = name or str(path)
-    workbook = open_workbook(path, name)
+    package = open_package(path, name)
     try:
-        return _read(workbook, path, name)
+        return _read(package, path, name)
     except IntakeUnusable:
         raise
-    except Exception as exc:  # read-only sheets are parsed as they are read: damage shows here
+    except Exception as exc:  # sheets are parsed as they are read: damage shows here
         raise _damaged(name, exc) from exc
     finally:
-        workbook.close()
+        package.close()
 
 
-def _read(workbook: openpyxl.Workbook, path: Path, name: str) -> RawIntake:
-    sheet = find_sheet(workbook, PROPOSAL_SHEET)
+def _read(package: Package, path: Path, name: str) -> RawIntake:
+    sheet = package.find_sheet(PROPOSAL_SHEET)
     if sheet is None:
-        names = ", ".join(f"'{ws.title}'" for ws in workbook.worksheets) or "(ingen)"
+        names = ", ".join(f"'{title}'" for title, _ in package.sheets) or "(ingen)"
         raise unusable(name, "sheet-missing", sheets=names)
     findings: list[Finding] = []
-    header_row, columns = _read_headers(sheet, name, findings)
-    rows = list(_read_rows(sheet, header_row, columns, name))
-    group_values, group_cells, group_sheet = _read_group(workbook, name, findings)
-    return RawIntake(path=path, name=name, sheet=sheet.title, rows=rows,
+    rows = _read_rows(package, sheet, name, findings)
+    group_values, group_cells, group_sheet = _read_group(package, name, findings)
+    return RawIntake(path=path, name=name, sheet=sheet[0], rows=rows,
                      group_values=group_values, group_cells=group_cells,
                      group_sheet=group_sheet, findings=findings)
 
 
-def _read_headers(sheet: Worksheet, name: str,
+def _find_headers(title: str, name: str, top: list[SheetRow],
                   findings: list[Finding]) -> tuple[int, dict[int, Column]]:
     best: tuple[int, int] | None = None
-    for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS,
-                                            values_only=True), start=1):
-        hits = sum(1 for v in row if v is not None and header_key(v) in PROPOSAL_KEYS)
+    for row in top:
+        hits = sum(1 for v in row.values.values() if header_key(v) in PROPOSAL_KEYS)
         if hits >= MIN_HEADER_MATCHES and (best is None or hits > best[1]):
-            best = (r, hits)
+            best = (row.number, hits)
     if best is None:
-        raise unusable(name, "header-row-missing", sheet=sheet.title)
+        raise unusable(name, "header-row-missing", sheet=title)
     header_row = best[0]
+    header_cells = next(row.values for row in top if row.number == header_row)
     columns: dict[int, Column] = {}
     seen: dict[str, list[str]] = {}
-    header_cells = next(sheet.iter_rows(min_row=header_row, max_row=header_row, values_only=True))
-    for index, value in enumerate(header_cells, start=1):
-        if value is None or not str(value).strip():
+    for index in sorted(header_cells):
+        value = header_cells[index]
+        if not str(value).strip():
             continue
         ref = f"{get_column_letter(index)}{header_row}"
         column = PROPOSAL_KEYS.get(header_key(value))
         if column is None:
             findings.append(Finding(
                 code="header-unknown", severity=Severity.WARNING,
-                location=Location(file=name, sheet=sheet.title, cell=ref),
+                location=Location(file=name, sheet=title, cell=ref),
                 params={"header": str(value).strip(),
                         "suggestion": suggestion(str(value),
                                                  [c.header for c in PROPOSAL_COLUMNS])}))
@@ -318,11 +699,11 @@ def _read_headers(sheet: Worksheet, name: str,
         columns[index] = column
     for header, refs in seen.items():
         if len(refs) > 1:
-            raise unusable(name, "column-duplicate", sheet=sheet.title, header=header,
+            raise unusable(name, "column-duplicate", sheet=title, header=header,
                            cells=" og ".join(refs))
     for column in PROPOSAL_COLUMNS:
         if column.required and column.header not in seen:
-            raise unusable(name, "column-missing", sheet=sheet.title, header=column.header,
+            raise unusable(name, "column-missing", sheet=title, header=column.header,
                            row=str(header_row))
     return header_row, columns
 
@@ -331,125 +712,101 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-CELL_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
-ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
-MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
-
-
-CELL_WITH_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]+\d+)"[^>]*>((?:(?!</(?:\w+:)?c>).)*?'
-                               rb'<(?:\w+:)?f\b(?:(?!</(?:\w+:)?c>).)*?)</(?:\w+:)?c>', re.S)
-FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
-HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b[^>]*>.+?</(?:\w+:)?(?:v|is)>", re.S)
-
-
-@dataclass
-class SheetLayout:
-    """What read-only mode does not expose, read from the sheet's XML."""
-
-    hidden_rows: set[int] = field(default_factory=set)
-    merged: dict[tuple[int, int], str] = field(default_factory=dict)
-    formulas_without_value: dict[str, Formula] = field(default_factory=dict)
-    value_rows: list[int] | None = None  # rows holding a value or formula; None: not known
-
-
-def _sheet_layout(sheet: Any) -> SheetLayout:
-    """Hidden rows; cells covered by a merged range (not its top-left cell) -> the range
-    ('C2:C4'); formula cells with no saved result; and the rows that hold anything, counted
-    before openpyxl reads a single one (check_file has made sure the XML is safe to read)."""
-    layout = SheetLayout()
-    try:
-        xml = sheet.parent._archive.read(sheet._worksheet_path)
-    except (AttributeError, KeyError):
-        return layout
-    if b"<f" in xml or b":f" in xml:
-        for match in CELL_WITH_FORMULA.finditer(xml):
-            body = match.group(2)
-            if not HAS_VALUE.search(body):
-                text = FORMULA_TEXT.search(body)
-                formula = text.group(1).decode("utf-8", "replace") if text else ""
-                layout.formulas_without_value[match.group(1).decode()] = Formula(f"={formula}")
-    layout.value_rows, number = [], 0
-    for row in ROW.finditer(xml):
-        attributes, body = row.group(1), row.group(2)
-        explicit = ROW_NUMBER.search(attributes)
-        number = int(explicit.group(1)) if explicit else number + 1  # r= may be left out
-        if ROW_HIDDEN.search(attributes):
-            layout.hidden_rows.add(number)
-        if body and CELL_CONTENT.search(body):
-            layout.value_rows.append(number)
-    for match in MERGE_REF.finditer(xml):
-        coord = match.group(1).decode()
-        min_col, min_row, max_col, max_row = range_boundaries(coord)
-        for r in range(min_row, max_row + 1):
-            for c in range(min_col, max_col + 1):
-                if (r, c) != (min_row, min_col):
-                    layout.merged[(r, c)] = coord
-    return layout
-
-
 def _danish_count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _too_many_rows(name: str, sheet: Worksheet, rows: str) -> IntakeUnusable:
-    return unusable(name, "too-many-rows", sheet=sheet.title, rows=rows,
-                    limit=_danish_count(MAX_ROWS))
-
-
-def _read_rows(sheet: Worksheet, header_row: int, columns: dict[int, Column], name: str):
-    layout = _sheet_layout(sheet)
-    last = None
-    if layout.value_rows is None:  # no XML to count in: trust the dimension tag
-        count = (sheet.max_row or 0) - header_row
-    else:  # stray formatting below the data is not counted, and not read
-        below = [r for r in layout.value_rows if r > header_row]
-        count, last = len(below), max(below, default=header_row)
-    if count > MAX_ROWS:
-        raise _too_many_rows(name, sheet, _danish_count(count))
-    formulas = layout.formulas_without_value
+def _read_rows(package: Package, sheet: tuple[str, str], name: str,
+               findings: list[Finding]) -> list[RawRow]:
+    """The data rows below the header row, counted as they stream: past MAX_ROWS rows with
+    content the sheet is refused, after only counting the rest (no values converted)."""
+    title, part = sheet
+    wanted: set[int] | None = None
+    counting = False
+    merged: list[str] = []
+    stream = package.rows(part, lambda: set() if counting else wanted, merged)
+    top: list[SheetRow] = []
+    for row in stream:
+        if row.number > HEADER_SEARCH_ROWS:
+            top.append(row)
+            break
+        top.append(row)
+    later = top[-1] if top and top[-1].number > HEADER_SEARCH_ROWS else None
+    if later is not None:
+        top.pop()
+    header_row, columns = _find_headers(title, name, top, findings)
+    counted = package.row_counts.get(part)
+    if counted is not None:
+        counted -= sum(1 for row in top if row.number <= header_row and row.content)
+        if counted > MAX_ROWS:
+            raise unusable(name, "too-many-rows", sheet=title, rows=_danish_count(counted),
+                           limit=_danish_count(MAX_ROWS))
+    wanted = set(columns)
     letters = {c: get_column_letter(c) for c in columns}
-    for r, row in enumerate(sheet.iter_rows(min_row=header_row + 1, max_row=last,
-                                            values_only=True), start=header_row + 1):
-        values = {col.field: row[c - 1] if c - 1 < len(row) else None
-                  for c, col in columns.items()}
-        if formulas:
-            for c, col in columns.items():
-                values[col.field] = formulas.get(f"{letters[c]}{r}", values[col.field])
+    fields = [(c, col.field) for c, col in columns.items()]
+    result: list[RawRow] = []
+    count = 0
+
+    def data_rows() -> Iterator[SheetRow]:
+        yield from (r for r in top if r.number > header_row)
+        if later is not None:
+            yield later
+        yield from stream
+
+    for row in data_rows():
+        if row.content:
+            count += 1
+        if count > MAX_ROWS:
+            counting = True
+            continue
+        if counting:
+            continue
+        values = {f: row.values.get(c) for c, f in fields}
         if all(_blank(v) for v in values.values()):
             continue
-        if r - header_row > MAX_ROWS:
-            raise _too_many_rows(name, sheet, f"over {_danish_count(MAX_ROWS)}")
-        yield RawRow(
-            row=r,
-            values=values,
-            cells={col.field: f"{letters[c]}{r}" for c, col in columns.items()},
-            hidden=r in layout.hidden_rows,
-            merged={col.field: layout.merged[(r, c)] for c, col in columns.items()
-                    if (r, c) in layout.merged},
-        )
+        result.append(RawRow(row=row.number, values=values,
+                             cells={f: f"{letters[c]}{row.number}" for c, f in fields},
+                             hidden=row.hidden))
+    if count > MAX_ROWS:
+        raise unusable(name, "too-many-rows", sheet=title, rows=_danish_count(count),
+                       limit=_danish_count(MAX_ROWS))
+    if merged:
+        covered: dict[tuple[int, int], str] = {}
+        for coord in merged:
+            min_col, min_row, max_col, max_row = range_boundaries(coord)
+            for r in range(max(min_row, header_row + 1), max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col) and c in columns:
+                        covered[(r, c)] = coord
+        for raw in result:
+            raw.merged = {col.field: covered[(raw.row, c)] for c, col in columns.items()
+                          if (raw.row, c) in covered}
+    return result
 
 
-def _read_group(workbook: openpyxl.Workbook, name: str, findings: list[Finding]):
-    sheet = find_sheet(workbook, GROUP_SHEET)
+GROUP_ROWS = 50
+
+
+def _read_group(package: Package, name: str, findings: list[Finding]):
+    sheet = package.find_sheet(GROUP_SHEET)
     if sheet is None:
         findings.append(Finding(code="group-sheet-missing", severity=Severity.ERROR,
                                 location=Location(file=name)))
         return None, {}, None
+    title, part = sheet
     values: dict[str, Any] = {}
     cells: dict[str, str] = {}
-    for r, (label, value) in enumerate(
-            sheet.iter_rows(min_row=1, max_row=50, max_col=2, values_only=True), start=1):
+    for row in package.rows(part, lambda: {1, 2}):
+        if row.number > GROUP_ROWS:
+            break
+        label = row.values.get(1)
         column = GROUP_KEYS.get(header_key(label)) if label is not None else None
         if column is not None and column.field not in values:
-            values[column.field] = value
-            cells[column.field] = f"B{r}"
+            values[column.field] = row.values.get(2)
+            cells[column.field] = f"B{row.number}"
     for column in GROUP_COLUMNS:
         if column.field not in values and column.required:
             findings.append(Finding(code="group-label-absent", severity=Severity.ERROR,
-                                    location=Location(file=name, sheet=sheet.title),
+                                    location=Location(file=name, sheet=title),
                                     params={"header": column.header}))
-    return values, cells, sheet.title
-
-
+    return values, cells, title

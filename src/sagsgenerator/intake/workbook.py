@@ -1,9 +1,22 @@
-"""Workbooks we write: the blank intake workbook and the annotated copy of a filled-in one."""
+"""Workbooks we write: the blank intake workbook and the annotated copy of a filled-in one.
+
+Every workbook goes out through `workbook_bytes`: text in a shared-strings table (as Excel
+writes it, so Excel does not rewrite the file on its first save), the modified date of the
+run (`today` or SOURCE_DATE_EPOCH) and fixed zip entry times, so a rerun on the same date
+gives the same bytes. An annotated copy carries a custom document property
+(`sagsgenerator-markeret`) saying which cells the tool marked and what they held before,
+so that a corrected copy sent back is recognised and its old marks removed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+import os
 import re
 import warnings
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -11,18 +24,36 @@ from typing import Any
 import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import DEFAULT_CONFIG, Config
 from ..model import (GROUP_COLUMNS, GROUP_SHEET, GUIDE_SHEET, LISTS_SHEET, PROPOSAL_COLUMNS,
                      PROPOSAL_SHEET, Column)
-from ..output import atomic_write
+from ..output import write_bytes
 from ..findings import Finding, Report, Severity
 
-DATA_ROWS = 300
+# Dropdowns and input messages cover rows 2 to 1000 by range (no cell objects); the
+# formats are the columns' own, so Excel gives them to every cell typed in the column.
+LAST_DATA_ROW = 1000
+# Two custom document properties: a short record (Excel keeps text properties of up to 255
+# characters when it saves) and the earlier fill and comment of the cells that had one.
+MARK_PROPERTY = "sagsgenerator-markeret"
+ORIGINALS_PROPERTY = "sagsgenerator-markeret-celler"
+MARK_VERSION = 1
+MARK_AUTHOR = "sagsgenerator"
+MARKED_SUFFIX = "-markeret"
+# The hidden Lister sheet: a Danish header over each configured list.
+LIST_TITLES = {"centres": "Centre", "committees": "Udvalg", "focus_areas": "Fokusområder",
+               "financing_types": "Finansiering", "prevention_packages": "Forebyggelsespakker",
+               "proposal_kinds": "Forslagstyper", "statuses": "Status", "theme_names": "Temaer"}
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -45,6 +76,11 @@ def set_text(cell: Cell, value: Any) -> None:
     cell.value = value
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _required_text(column: Column) -> str:
@@ -67,7 +103,7 @@ def _write_lists(workbook: openpyxl.Workbook, config: Config) -> dict[str, str]:
     for index, name in enumerate(names, start=1):
         letter = get_column_letter(index)
         values = getattr(config, name)
-        set_text(sheet.cell(row=1, column=index), name)
+        set_text(sheet.cell(row=1, column=index), LIST_TITLES.get(name, name))
         for row, value in enumerate(values, start=2):
             set_text(sheet.cell(row=row, column=index), value)
         ranges[name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
@@ -82,6 +118,23 @@ def _dropdown(column: Column, formula: str) -> DataValidation:
                           error=f"Vælg en værdi fra listen under '{column.header}'.")
 
 
+GUIDE_WIDTHS = (26, 20, 62, 30)  # A-D: one page wide on A4 landscape, no word split
+
+
+def _lines_needed(text: str, width: float) -> int:
+    """How many lines a wrapped text takes in a column `width` characters wide."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        line, count = 0, 1
+        for word in paragraph.split():
+            if line and line + 1 + len(word) > width:
+                count, line = count + 1, len(word)
+            else:
+                line += len(word) + (1 if line else 0)
+        lines += count
+    return max(lines, 1)
+
+
 def _guide(sheet: Worksheet, config: Config) -> None:
     lines = [
         ("Indsatsforslag – vejledning", Font(bold=True, size=16)),
@@ -90,7 +143,8 @@ def _guide(sheet: Worksheet, config: Config) -> None:
         ("Sådan udfylder I skemaet", Font(bold=True, size=12)),
         ("1. Udfyld arket 'Arbejdsgruppe': gruppens navn, fokusområde, tovholder og udvalg.", None),
         ("2. Skriv ét forslag pr. række i arket 'Forslag' – typisk 3-8 forslag.", None),
-        ("3. Brug rullelisterne, hvor der er en pil. Hold musen over en overskrift for hjælp.", None),
+        ("3. Klik på en celle for at se hjælpen til kolonnen. Hvor der kommer en pil frem, "
+         "vælger I fra rullelisten.", None),
         ("4. Ny linje i en celle: tryk Alt+Enter. Skriv én målindikator pr. linje.", None),
         ("5. Beløb skrives i kroner, fx 50.000 eller 1,5 mio. Skriv 0, hvis der ingen udgift er.", None),
         ("6. Datoer og måneder skrives fx »marts 2026«, »2026-03« eller »1.3.2026«.", None),
@@ -99,24 +153,41 @@ def _guide(sheet: Worksheet, config: Config) -> None:
         ("", None),
         ("Kolonnerne i arket 'Forslag'", Font(bold=True, size=12)),
     ]
+    total = sum(GUIDE_WIDTHS)
     for row, (text, font) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1)
         set_text(cell, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font:
             cell.font = font
+        if text:  # across the four columns, so the text wraps inside the page
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            size = font.sz if font and font.sz else 11
+            sheet.row_dimensions[row].height = _lines_needed(text, total * 11 / size) * size * 1.4
     start = len(lines) + 1
     for col, title in enumerate(("Kolonne", "Skal udfyldes", "Hjælp", "Eksempel"), start=1):
         cell = sheet.cell(row=start, column=col)
         set_text(cell, title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = WRAP
     for row, column in enumerate(PROPOSAL_COLUMNS, start=start + 1):
-        for col, value in enumerate((column.header, _required_text(column), column.help,
-                                     column.example), start=1):
+        texts = (column.header, _required_text(column), column.help, column.example)
+        for col, value in enumerate(texts, start=1):
             cell = sheet.cell(row=row, column=col)
             set_text(cell, value)
             cell.alignment = WRAP
-    for letter, width in zip("ABCD", (30, 16, 70, 34)):
+        needed = max(_lines_needed(t or "", w) for t, w in zip(texts, GUIDE_WIDTHS))
+        sheet.row_dimensions[row].height = needed * 15.5
+    for letter, width in zip("ABCD", GUIDE_WIDTHS):
         sheet.column_dimensions[letter].width = width
+    # One page wide, as many pages down as it takes; the table's header on every page.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{start}:{start}"
+    sheet.print_area = f"A1:D{start + len(PROPOSAL_COLUMNS)}"
 
 
 def blank_workbook(config: Config = DEFAULT_CONFIG) -> openpyxl.Workbook:
@@ -142,7 +213,6 @@ def blank_workbook(config: Config = DEFAULT_CONFIG) -> openpyxl.Workbook:
         group.add_data_validation(validation)
         validation.add(value.coordinate)
 
-    last = DATA_ROWS + 1
     for index, column in enumerate(PROPOSAL_COLUMNS, start=1):
         letter = get_column_letter(index)
         header = proposals.cell(row=1, column=index)
@@ -154,25 +224,123 @@ def blank_workbook(config: Config = DEFAULT_CONFIG) -> openpyxl.Workbook:
         header_prompt.add(header.coordinate)
         data = _dropdown(column, ranges[column.choices]) if column.choices else _prompt(column)
         proposals.add_data_validation(data)
-        data.add(f"{letter}2:{letter}{last}")
-        proposals.column_dimensions[letter].width = column.width
-        number_format = NUMBER_FORMATS.get(column.kind)
-        for row in range(2, last + 1):
-            cell = proposals.cell(row=row, column=index)
-            cell.alignment = WRAP
-            if number_format:
-                cell.number_format = number_format
+        data.add(f"{letter}2:{letter}{LAST_DATA_ROW}")
+        dimension = proposals.column_dimensions[letter]
+        dimension.width = column.width
+        dimension.alignment = WRAP
+        if number_format := NUMBER_FORMATS.get(column.kind):
+            dimension.number_format = number_format
     proposals.row_dimensions[1].height = 45
     proposals.freeze_panes = "C2"
     workbook.active = workbook.index(proposals)
     return workbook
 
 
-def write_blank(target: Path, config: Config = DEFAULT_CONFIG) -> Path:
+def write_blank(target: Path, config: Config = DEFAULT_CONFIG,
+                today: dt.date | None = None) -> Path:
     """Write the blank intake workbook to target (atomically)."""
-    workbook = blank_workbook(config)
-    return atomic_write(target, lambda tmp: workbook.save(tmp))
+    return write_bytes(target, workbook_bytes(blank_workbook(config), today))
 
+
+# --- packaging: shared strings, the run's date, fixed zip times -------------------------------
+
+def run_time(today: dt.date | dt.datetime | None = None) -> dt.datetime:
+    """The time stamped into a workbook: `today` (midnight), else SOURCE_DATE_EPOCH, else
+    today's date at midnight UTC (reruns on one day give the same bytes)."""
+    if isinstance(today, dt.datetime):
+        return today.replace(tzinfo=None, microsecond=0)
+    if isinstance(today, dt.date):
+        return dt.datetime(today.year, today.month, today.day)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.timezone.utc)
+    return dt.datetime(now.year, now.month, now.day)
+
+
+INLINE_CELL = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.S)
+EMPTY_INLINE = re.compile(rb'<c ([^>]*?) ?t="inlineStr"([^>/]*)(?:></c>|/>)')
+CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+MAIN_NS = b"http://schemas.openxmlformats.org/"
+STRINGS_TYPE = (b"application/vnd.openxmlformats-officedocument.spreadsheetml."
+                b"sharedStrings+xml")
+
+
+def _shared_strings(parts: dict[str, bytes]) -> None:
+    """Move openpyxl's inline strings into a shared-strings table (in place)."""
+    table: dict[bytes, int] = {}
+    count = 0
+
+    def shared(match: re.Match) -> bytes:
+        nonlocal count
+        count += 1
+        index = table.setdefault(match[3], len(table))
+        return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], index)
+
+    for name in list(parts):
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            parts[name] = EMPTY_INLINE.sub(rb"<c \1\2/>", INLINE_CELL.sub(shared, parts[name]))
+    if not table or "xl/sharedStrings.xml" in parts:
+        return
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="' + MAIN_NS
+        + b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, len(table))
+        + b"".join(b"<si>%s</si>" % text for text in table) + b"</sst>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+        + STRINGS_TYPE + b'"/></Types>')
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdSharedStrings" Type="' + MAIN_NS + b'officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+
+
+def workbook_bytes(workbook: openpyxl.Workbook, today: dt.date | dt.datetime | None = None,
+                   created: dt.datetime | None = None) -> bytes:
+    """The .xlsx package of `workbook`, built in memory (a full disk cannot leave a
+    half-closed zip behind): shared strings, `today` as modified date (and as created date
+    unless `created` is given), entries in a fixed order with fixed times."""
+    stamp = run_time(today)
+    workbook.properties.modified = stamp
+    workbook.properties.created = created or workbook.properties.created or stamp
+    if created is None and workbook.properties.created > stamp:
+        workbook.properties.created = stamp
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        names = archive.namelist()
+        parts = {name: archive.read(name) for name in names}
+    _shared_strings(parts)
+    made = created or workbook.properties.created
+    return _pack(parts, names, stamp, made)
+
+
+def _pack(parts: dict[str, bytes], names: list[str], stamp: dt.datetime,
+          created: dt.datetime | None) -> bytes:
+    """A zip of `parts` in the order of `names` (then the rest), core.xml dated `stamp`
+    (and `created`, when given), every entry with the same fixed time."""
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    if "docProps/core.xml" in parts:
+        made = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if created else None
+        parts["docProps/core.xml"] = CORE_DATE.sub(
+            lambda m: m[1] + (iso if m[2] == b"modified" else made or m[0][len(m[1]):-len(m[3])])
+            + m[3], parts["docProps/core.xml"])
+    order = list(dict.fromkeys(names + [n for n in parts if n not in names]))
+    when = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in order:
+            if name not in parts:
+                continue
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, parts[name])
+    return out.getvalue()
+
+
+# --- the annotated copy -------------------------------------------------------------------------
 
 def _unique_title(workbook: openpyxl.Workbook, title: str) -> str:
     existing = {ws.title.casefold() for ws in workbook.worksheets}
@@ -182,16 +350,147 @@ def _unique_title(workbook: openpyxl.Workbook, title: str) -> str:
     return candidate
 
 
-def annotate(source: Path, findings: list[Finding], report: Report, target: Path) -> Path:
+def _property(workbook: openpyxl.Workbook, name: str) -> Any:
+    try:
+        return json.loads(workbook.custom_doc_props[name].value)
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return None
+
+
+def _mark_of(workbook: openpyxl.Workbook) -> dict | None:
+    """The tool's record in an annotated copy, or None."""
+    mark = _property(workbook, MARK_PROPERTY)
+    return mark if isinstance(mark, dict) and mark.get("version") == MARK_VERSION else None
+
+
+def read_mark(path: Path) -> dict | None:
+    """The `sagsgenerator-markeret` record of a workbook the tool annotated, else None
+    (also for a file that is not a workbook or cannot be read)."""
+    from .reader import _xml_events  # the reader's safe parser
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.NameToInfo.get("docProps/custom.xml")
+            if info is None or info.file_size > 16 * 1024 * 1024:
+                return None
+            with archive.open(info) as stream:
+                for _, element in _xml_events(stream, str(path), "{*}property"):
+                    if element.get("name") == MARK_PROPERTY:
+                        mark = json.loads("".join(element.itertext()))
+                        return mark if isinstance(mark, dict) \
+                            and mark.get("version") == MARK_VERSION else None
+    except Exception:  # not a workbook, damaged, unreadable: not one of ours
+        return None
+    return None
+
+
+def is_annotated(path: Path) -> bool:
+    """True when `path` is an annotated copy written by sagsgenerator (its document
+    property says so; the name does not matter)."""
+    return read_mark(path) is not None
+
+
+def original_stem(path: Path) -> str:
+    """The name stem of the workbook a copy was annotated from: 'med-fejl' for
+    'med-fejl-markeret.xlsx' (also when that copy was annotated again), else the stem with
+    any '-markeret' ending taken off."""
+    mark = read_mark(path)
+    if mark and isinstance(mark.get("stem"), str) and mark["stem"].strip():
+        return mark["stem"]
+    stem = path.stem
+    while stem.endswith(MARKED_SUFFIX) and len(stem) > len(MARKED_SUFFIX):
+        stem = stem[:-len(MARKED_SUFFIX)]
+    return stem
+
+
+def annotated_name(path: Path) -> str:
+    """The file name of the annotated copy of `path`: never '-markeret-markeret'."""
+    return f"{original_stem(path)}{MARKED_SUFFIX}.xlsx"
+
+
+def _fill_xml(fill: Any) -> str | None:
+    """A cell's fill as XML, None when it has none (cell.fill is a StyleProxy)."""
+    if fill is None or getattr(fill, "fill_type", None) is None and \
+            not hasattr(fill, "stop"):  # a gradient fill has stops, no fill_type
+        return None
+    return tostring(fill.to_tree()).decode()
+
+
+def _same_fill(a: Any, b: PatternFill) -> bool:
+    return getattr(a, "fill_type", None) == b.fill_type \
+        and getattr(getattr(a, "fgColor", None), "rgb", None) == b.fgColor.rgb
+
+
+def strip_marks(workbook: openpyxl.Workbook) -> dict | None:
+    """Undo what an earlier annotate did to `workbook` (a marked copy sent back): every cell
+    with the tool's comment gets its earlier fill and comment back (a fill the group
+    changed since is kept), the summary sheet goes, and the record is removed. Returns the
+    record (None: not an annotated copy)."""
+    mark = _mark_of(workbook)
+    if mark is None:
+        return None
+    originals = _property(workbook, ORIGINALS_PROPERTY)
+    originals = originals if isinstance(originals, dict) else {}
+    summary = mark.get("sheet")
+    for sheet in workbook.worksheets:
+        if sheet.title == summary:
+            continue
+        for cell in list(sheet._cells.values()):
+            comment = cell.comment
+            key = f"{sheet.title}!{cell.coordinate}"
+            if (comment is None or comment.author != MARK_AUTHOR) and key not in originals:
+                continue
+            before = originals.get(key) or {}
+            if _same_fill(cell.fill, ERROR_FILL) or _same_fill(cell.fill, WARNING_FILL):
+                fill = before.get("fill")
+                cell.fill = Fill.from_tree(fromstring(fill)) if fill else PatternFill()
+            if comment is not None and comment.author == MARK_AUTHOR:
+                old = before.get("comment")
+                cell.comment = Comment(old["text"], old.get("author") or "") if old else None
+    if isinstance(summary, str) and summary in workbook.sheetnames:
+        del workbook[summary]
+    for name in (MARK_PROPERTY, ORIGINALS_PROPERTY):
+        if name in workbook.custom_doc_props.names:
+            del workbook.custom_doc_props[name]
+    return mark
+
+
+def _comment_text(findings: list[Finding]) -> str:
+    return "\n\n".join(f"{f.severity.capitalize()}: {f.message}" for f in findings)
+
+
+def annotate(source: Path, findings: list[Finding], report: Report, target: Path,
+             today: dt.date | dt.datetime | None = None) -> Path:
     """Copy `source` to `target` with bad cells filled red/yellow, explained in comments,
-    and a sheet "Fejl" listing every finding with a link to its cell. Source is only read."""
+    and a sheet "Fejl" listing every finding with a link to its cell. Source is only read.
+    When `source` is itself an annotated copy, its old marks are removed first.
+
+    The copy is made by editing the package's XML (marking.py), which keeps every part of
+    the group's file as it was and takes a second for 10,000 rows; openpyxl (which rewrites
+    the whole workbook) is used for what that path does not handle, such as a copy sent
+    back with the tool's old marks or a sheet that already has comments."""
+    from .. import __version__
+    from .marking import annotated_package
+    record = {"version": MARK_VERSION, "tool": __version__, "stem": original_stem(source),
+              "sheet": "Fejl", "cells": len({(f.location.sheet, f.location.cell)
+                                               for f in findings if f.location.cell})}
+    title = f"Fund i {report.files[0] if report.files else source.name}"
+    fast = annotated_package(source, findings, report, _comment_text, record,
+                             {Severity.ERROR: ERROR_FILL.fgColor.rgb,
+                              Severity.WARNING: WARNING_FILL.fgColor.rgb}, title)
+    if fast is not None:
+        parts, order = fast
+        return write_bytes(target, _pack(parts, order, run_time(today), None))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(source)
+    previous = strip_marks(workbook)
+    stem = previous["stem"] if previous and isinstance(previous.get("stem"), str) \
+        else original_stem(source)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.location.sheet and finding.location.cell:
             by_cell[(finding.location.sheet, finding.location.cell)].append(finding)
+    originals: dict[str, dict] = {}
     for (sheet_name, ref), cell_findings in by_cell.items():
         if sheet_name not in workbook.sheetnames:
             continue
@@ -204,16 +503,24 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
             sheet.unmerge_cells(str(merged))
             note = f"\n\n(Den flettede celle {merged.coord} er delt op i denne kopi.)"
         cell = sheet[ref]
+        old_comment, old_fill = cell.comment, _fill_xml(cell.fill)
+        if old_comment is not None or old_fill is not None:  # to give back when it returns
+            originals[f"{sheet_name}!{ref}"] = {
+                "fill": old_fill,
+                "comment": {"text": old_comment.text, "author": old_comment.author}
+                if old_comment is not None else None}
         is_error = any(f.severity is Severity.ERROR for f in cell_findings)
         cell.fill = ERROR_FILL if is_error else WARNING_FILL
-        text = "\n\n".join(f"{f.severity.capitalize()}: {f.message}" for f in cell_findings)
-        text += note
-        comment = Comment(text, "sagsgenerator")
+        text = _comment_text(cell_findings) + note
+        if old_comment is not None:  # the group's own comment stays readable in the copy
+            text += f"\n\n— Kommentar i jeres fil ({old_comment.author or 'ukendt'}):\n" \
+                    f"{old_comment.text}"
+        comment = Comment(text, MARK_AUTHOR)
         comment.width, comment.height = 320, min(60 + 15 * len(text) // 40, 400)
         cell.comment = comment
 
     sheet = workbook.create_sheet(_unique_title(workbook, "Fejl"), 0)
-    set_text(sheet["A1"], f"Fund i {report.files[0] if report.files else source.name}")
+    set_text(sheet["A1"], title)
     sheet["A1"].font = Font(bold=True, size=14)
     set_text(sheet["A2"], report.summary())
     titles = ("Alvor", "Ark", "Celle", "Kolonne", "Hvad er galt, og hvad skal der stå")
@@ -233,7 +540,9 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
             ERROR_FILL if finding.severity is Severity.ERROR else WARNING_FILL)
         if location.sheet in workbook.sheetnames and location.cell:
             link = sheet.cell(row=row, column=3)
-            link.hyperlink = f"#{quote_sheetname(location.sheet)}!{location.cell}"
+            where = "'" + location.sheet.replace("'", "''") + f"'!{location.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=where,
+                                       display=location.cell)  # inside the file: no relation
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDE", (10, 16, 8, 28, 90)):
         sheet.column_dimensions[letter].width = width
@@ -241,4 +550,11 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
     workbook.active = 0
     for ws in workbook.worksheets:
         ws.sheet_view.tabSelected = ws is sheet
-    return atomic_write(target, lambda tmp: workbook.save(tmp))
+    record.update(stem=stem, sheet=sheet.title)
+    workbook.custom_doc_props.append(StringProperty(
+        name=MARK_PROPERTY, value=json.dumps(record, ensure_ascii=False)))
+    if originals:
+        workbook.custom_doc_props.append(StringProperty(
+            name=ORIGINALS_PROPERTY, value=json.dumps(originals, ensure_ascii=False)))
+    return write_bytes(target, workbook_bytes(workbook, today,
+                                              created=workbook.properties.created))

@@ -154,16 +154,24 @@ def _committee_case_numbers(items: list[Item], config: Config,
 _INITIAL_FILLERS = {"og", "i", "for", "med", "på", "af", "til", "en", "et", "de", "den", "det"}
 
 
+def _latin(char: str) -> bool:
+    return char.isdigit() and char.isascii() or (
+        char.isalpha() and unicodedata.name(char, "").startswith("LATIN"))
+
+
 def group_prefixes(names: Iterable[str]) -> dict[str, str]:
     """Each working group's short prefix for proposal numbers, unique in the batch:
     'Børn og unge' -> 'BU', 'Borgere med kronisk sygdom' -> 'BKS', 'Ældre' -> 'ÆLD'."""
     result: dict[str, str] = {}
     taken: set[str] = set()
     for name in dict.fromkeys(names):
-        words = [w for w in re.split(r"[\s\-–/]+", name) if w]
-        initials = [w[0] for w in words if w.casefold() not in _INITIAL_FILLERS and w[0].isalnum()]
+        # Latin letters and digits only: a prefix is read aloud and printed in tables, and a
+        # letter of a right-to-left script would turn "BU-3" around.
+        words = ["".join(c for c in w if _latin(c)) for w in re.split(r"[\s\-–/]+", name)]
+        words = [w for w in words if w]
+        initials = [w[0] for w in words if w.casefold() not in _INITIAL_FILLERS]
         prefix = ("".join(initials) if len(initials) > 1 else
-                  "".join(c for c in name if c.isalnum())[:3]).upper() or "F"
+                  "".join(c for c in name if _latin(c))[:3]).upper() or "F"
         candidate, n = prefix, 2
         while candidate in taken:
             candidate, n = f"{prefix}{n}", n + 1

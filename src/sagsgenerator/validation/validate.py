@@ -16,6 +16,7 @@ from ..danish import clean_text
 from ..errors import IntakeUnusable
 from ..intake.parse import ParseError, parse_whole_number
 from ..intake.reader import RawIntake, RawRow, read_intake
+from ..intake.workbook import original_stem
 from ..processes import worker_init
 from ..model import COLUMNS_BY_FIELD, Intake, Proposal, RowSource, WorkingGroup
 from ..findings import Finding, Location, Report, Severity
@@ -147,14 +148,25 @@ def expand_paths(paths: Iterable[Path], skip: Iterable[Path] = ()) -> tuple[list
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file()
                            and p.suffix.lower() in HAND_IN_SUFFIXES and not p.name.startswith("~$")
-                           and not p.stem.endswith("-markeret")
+                           and not p.name.startswith(".~sagsgenerator-")
                            and not _inside(_resolved(p), skipped))
+            found = [p for p in found if not _marked_beside_its_original(p)]
             if not any(p.suffix.lower() in (".xlsx", ".xlsm") for p in found):
                 empty.append(path)
             result += found
         else:
             result.append(path)
     return result, empty
+
+
+def _marked_beside_its_original(path: Path) -> bool:
+    """A marked copy lying beside the workbook it was made from is the tool's own output
+    (`valider --marker .`), not a hand-in; one without its original is a group's corrected
+    copy sent back, and is read."""
+    if not path.stem.endswith("-markeret"):
+        return False
+    original = path.with_name(f"{original_stem(path)}{path.suffix}")
+    return original != path and original.is_file()
 
 
 def _resolved(path: Path) -> Path:
