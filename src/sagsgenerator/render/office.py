@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import weakref
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -162,7 +163,7 @@ class _Worker:
         else:
             kwargs["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
         try:
-            self.process = subprocess.Popen(
+            self.process = self.pool.spawn(
                 argv(self.profile) if callable(argv) else argv,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 text=True, encoding="utf-8", bufsize=1, **kwargs)
@@ -371,7 +372,34 @@ class OfficePool:
         self.processes: set[subprocess.Popen] = set()
         self.workers = [_Worker(self, n) for n in range(self.size)]
         self.lock = threading.Lock()
+        # Workers are started from one thread that lives as long as the pool: Linux sends
+        # PR_SET_PDEATHSIG when the *thread* that started a process ends, and a worker
+        # must outlive the thread that first needed it.
+        self.requests: queue.Queue = queue.Queue()
+        threading.Thread(target=self._spawner, args=(self.requests,), daemon=True,
+                         name="sagsgenerator-office-spawner").start()
         _POOLS.add(self)
+
+    @staticmethod
+    def _spawner(requests: queue.Queue) -> None:
+        while True:
+            request = requests.get()
+            if request is None:
+                return
+            args, kwargs, answer = request
+            try:
+                answer.put(subprocess.Popen(*args, **kwargs))
+            except BaseException as exc:
+                answer.put(exc)
+
+    def spawn(self, *args: object, **kwargs: object) -> subprocess.Popen:
+        """subprocess.Popen, run in the pool's spawner thread."""
+        answer: queue.Queue = queue.Queue()
+        self.requests.put((args, kwargs, answer))
+        result = answer.get()
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
     def __enter__(self) -> OfficePool:
         return self
@@ -466,6 +494,7 @@ class OfficePool:
         for process in list(self.processes):
             _kill(process)
         shutil.rmtree(self.tmp, ignore_errors=True)
+        self.requests.put(None)
         _POOLS.discard(self)
 
 
@@ -510,6 +539,7 @@ def convert_to_pdf(documents: list[Path], out_dir: Path, *, tagged: bool = True,
             target = out_dir / f"{job.source.stem}.pdf"
             os.replace(job.pdf, target)
             if job.indexes and job.docx is not None and job.docx.is_file():
+                _keep_package_facts(job.source, job.docx)
                 _replace(job.docx, job.source)
             written.append(target)
         return written
@@ -527,3 +557,62 @@ def _replace(new: Path, target: Path) -> None:
         tmp = target.with_name(f".{target.stem}-{os.getpid()}{target.suffix}")
         shutil.copyfile(new, tmp)
         os.replace(tmp, target)
+
+
+def _keep_package_facts(original: Path, saved: Path) -> None:
+    """LibreOffice stamps its own save time: keep the original's core properties (title,
+    author, created/modified from --dato) and its zip entry dates, so reruns agree."""
+    with zipfile.ZipFile(original) as source:
+        names = source.namelist()
+        core = source.read("docProps/core.xml") if "docProps/core.xml" in names else None
+        stamp = source.infolist()[0].date_time if names else (1980, 1, 1, 0, 0, 0)
+    tmp = saved.with_name(f".{saved.stem}-facts{saved.suffix}")
+    with zipfile.ZipFile(saved) as package, \
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in package.infolist():
+            data = package.read(info)
+            if info.filename == "docProps/core.xml" and core is not None:
+                data = core
+            entry = zipfile.ZipInfo(info.filename, stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(entry, data)
+    os.replace(tmp, saved)
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# CT_Settings' children that come after w:updateFields (Word keeps to the schema's order).
+AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator"}
+
+
+def request_field_update(document: Path) -> bool:
+    """Ask Word to update the fields (the table of contents) when it opens `document`:
+    w:updateFields in settings.xml, the fallback without LibreOffice. True when added."""
+    from lxml import etree
+
+    with zipfile.ZipFile(document) as package:
+        if "word/settings.xml" not in package.namelist():
+            return False
+        root = etree.fromstring(package.read("word/settings.xml"))
+        if root.find(f"{{{W}}}updateFields") is not None:
+            return False
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    element = etree.Element(f"{{{W}}}updateFields")
+    element.set(f"{{{W}}}val", "true")
+    later = next((c for c in root if isinstance(c.tag, str)
+                  and etree.QName(c).localname in AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        root.append(element)
+    else:
+        later.addprevious(element)
+    settings = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    tmp = document.with_name(f".{document.stem}-fields{document.suffix}")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            out.writestr(info, settings if info.filename == "word/settings.xml" else data)
+    os.replace(tmp, document)
+    return True

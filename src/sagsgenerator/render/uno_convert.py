@@ -139,7 +139,7 @@ def run_uno(soffice: str, profile: str, pipe: str) -> int:
         try:
             url = uno.systemPathToFileUrl(os.path.abspath(job["src"]))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, props(
-                Hidden=True, ReadOnly=False, MacroExecutionMode=0, UpdateDocMode=0))
+                Hidden=True, ReadOnly=True, MacroExecutionMode=0, UpdateDocMode=0))
             if doc is None:
                 raise RuntimeError("the document could not be loaded")
             indexes = 0
