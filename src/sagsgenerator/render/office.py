@@ -372,6 +372,7 @@ class OfficePool:
         self.processes: set[subprocess.Popen] = set()
         self.workers = [_Worker(self, n) for n in range(self.size)]
         self.lock = threading.Lock()
+        self.closed = False
         # Workers are started from one thread that lives as long as the pool: Linux sends
         # PR_SET_PDEATHSIG when the *thread* that started a process ends, and a worker
         # must outlive the thread that first needed it.
@@ -394,6 +395,8 @@ class OfficePool:
 
     def spawn(self, *args: object, **kwargs: object) -> subprocess.Popen:
         """subprocess.Popen, run in the pool's spawner thread."""
+        if self.closed:
+            raise LibreOfficeMissing("LibreOffice er stoppet (kørslen blev afbrudt).")
         answer: queue.Queue = queue.Queue()
         self.requests.put((args, kwargs, answer))
         result = answer.get()
@@ -425,13 +428,14 @@ class OfficePool:
             nonlocal count
             with self.lock:
                 count += 1
+                now = count
                 if job.error is not None and stop_on_error:
                     stop.set()
-                if progress is not None:
-                    try:
-                        progress(count, len(jobs), job.source)
-                    except Exception:       # a progress bar must not cost the documents
-                        log.exception("progress callback failed")
+            if progress is not None and not self.closed:
+                try:
+                    progress(now, len(jobs), job.source)
+                except Exception:       # a progress bar must not cost the documents
+                    log.exception("progress callback failed")
 
         workers = self.workers[:min(self.size, len(jobs))]
         errors: list[BaseException] = []
@@ -442,7 +446,7 @@ class OfficePool:
 
             def serve(worker: _Worker) -> None:
                 try:
-                    while not stop.is_set():
+                    while not stop.is_set() and not self.closed:
                         try:
                             job = pending.get_nowait()
                         except queue.Empty:
@@ -475,7 +479,7 @@ class OfficePool:
                     while thread.is_alive():
                         thread.join(0.2)    # short joins: Ctrl+C and SIGTERM get through
             except BaseException:
-                self.close()
+                self.close(kill=True)
                 raise
         if errors and not any(j.ok for j in jobs) and all(j.error is None for j in jobs):
             raise errors[0]
@@ -487,10 +491,12 @@ class OfficePool:
                     job.error = _failed(job.source.name)
         return jobs
 
-    def close(self) -> None:
-        """End every LibreOffice of this pool and remove the profiles."""
+    def close(self, kill: bool = False) -> None:
+        """End every LibreOffice of this pool and remove the profiles (kill: at once,
+        not after the document under way)."""
+        self.closed = True
         for worker in self.workers:
-            worker.stop(kill=self.engine != "uno")
+            worker.stop(kill=kill or self.engine != "uno")
         for process in list(self.processes):
             _kill(process)
         shutil.rmtree(self.tmp, ignore_errors=True)
