@@ -277,8 +277,8 @@ def toc_entries(path: Path) -> list[tuple[str, str | None]]:
 def test_table_of_contents_updated_with_page_numbers_and_links(tmp_path):
     import docx
     source = toc_docx(tmp_path / "idekatalog.docx")
-    before = toc_entries(source)
-    assert before == [("Højreklik og vælg Opdater felt.", None)]
+    original = source.read_bytes()
+    assert toc_entries(source) == [("Højreklik og vælg Opdater felt.", None)]
     [pdf_path] = convert_to_pdf([source], tmp_path / "pdf", update_indexes=True)
 
     entries = toc_entries(source)
@@ -297,10 +297,28 @@ def test_table_of_contents_updated_with_page_numbers_and_links(tmp_path):
     # Our core properties stay (LibreOffice would stamp its own save time).
     assert document.core_properties.title == "Idékatalog"
     assert document.core_properties.author == "Sundhedsstaben"
+    # A rerun gives the same bytes (LibreOffice's save time and random bookmark names go).
+    again = tmp_path / "igen" / "idekatalog.docx"
+    again.parent.mkdir()
+    again.write_bytes(original)
+    office.update_indexes([again])
+    assert again.read_bytes() == source.read_bytes()
     # The PDF made from the updated document shows the page numbers.
     first = pdf_text(pdf_path, last=1)
     for heading, page in zip(HEADINGS, (2, 3, 4)):
         assert re.search(rf"{heading}\W*\.+\W*{page}\b", first), first
+
+
+@needs_uno
+def test_update_indexes_without_pdf(tmp_path):
+    catalogue = toc_docx(tmp_path / "idekatalog.docx")
+    paper = picture_docx(tmp_path / "sag.docx")
+    before = paper.read_bytes()
+    assert office.update_indexes([catalogue, paper]) == [catalogue]
+    assert [t for t, _ in toc_entries(catalogue)] == [f"{h}\t{p}" for h, p in
+                                                      zip(HEADINGS, (2, 3, 4))]
+    assert paper.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idekatalog.docx", "sag.docx"]
 
 
 @needs_soffice

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -555,6 +556,53 @@ def convert_to_pdf(documents: list[Path], out_dir: Path, *, tagged: bool = True,
             pool.close()
 
 
+def update_indexes(documents: list[Path], *, workers: int | None = None,
+                   timeout: float | None = None, pool: OfficePool | None = None) -> list[Path]:
+    """Update the tables of contents (page numbers, links) of these .docx files in place,
+    in LibreOffice, without making PDFs; the documents that had indexes. Needs the uno
+    engine: without it nothing changes and [] is returned (request_field_update then
+    leaves the update to Word). Raises LibreOfficeMissing when LibreOffice is absent."""
+    documents = [d for d in documents if d.suffix.lower() == ".docx"]
+    if not documents:
+        return []
+    own = pool is None
+    if pool is None:
+        pool = OfficePool(workers or min(os.cpu_count() or 1, len(documents)),
+                          timeout=timeout or FILE_TIMEOUT)
+    try:
+        if not pool.updates_indexes:
+            log.warning("LibreOffice's uno module is missing: tables of contents are left "
+                        "for Word")
+            return []
+        stagings = {parent: Path(tempfile.mkdtemp(prefix=".sagsgenerator-toc-", dir=parent))
+                    for parent in dict.fromkeys(d.parent for d in documents)}
+        try:
+            jobs = [Job(d, None, stagings[d.parent] / f"{n}-{d.name}", update_indexes=True)
+                    for n, d in enumerate(documents)]
+            pool.run(jobs)
+            failed = next((j for j in jobs if j.error is not None), None)
+            if failed is not None and isinstance(failed.error, ConversionTimedOut):
+                raise failed.error
+            if failed is not None:
+                raise PdfConversionFailed(
+                    f"LibreOffice kunne ikke opdatere indholdsfortegnelsen i "
+                    f"'{failed.source.name}'. Åbn filen i Word, højreklik på "
+                    f"indholdsfortegnelsen, og vælg Opdater felt.") from failed.error
+            changed = []
+            for job in jobs:
+                if job.indexes and job.docx is not None and job.docx.is_file():
+                    _keep_package_facts(job.source, job.docx)
+                    _replace(job.docx, job.source)
+                    changed.append(job.source)
+            return changed
+        finally:
+            for staging in stagings.values():
+                shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        if own:
+            pool.close()
+
+
 def _replace(new: Path, target: Path) -> None:
     """Move `new` onto `target`, atomically when both are on one file system."""
     try:
@@ -565,9 +613,13 @@ def _replace(new: Path, target: Path) -> None:
         os.replace(tmp, target)
 
 
+RANDOM_BOOKMARK = re.compile(rb"__RefHeading___Toc(\d+)_\d+")
+
+
 def _keep_package_facts(original: Path, saved: Path) -> None:
-    """LibreOffice stamps its own save time: keep the original's core properties (title,
-    author, created/modified from --dato) and its zip entry dates, so reruns agree."""
+    """LibreOffice stamps its own save time and random bookmark names: keep the original's
+    core properties (title, author, created/modified from --dato) and zip entry dates, and
+    number the bookmarks as LibreOffice does without the random part, so reruns agree."""
     with zipfile.ZipFile(original) as source:
         names = source.namelist()
         core = source.read("docProps/core.xml") if "docProps/core.xml" in names else None
@@ -579,6 +631,9 @@ def _keep_package_facts(original: Path, saved: Path) -> None:
             data = package.read(info)
             if info.filename == "docProps/core.xml" and core is not None:
                 data = core
+            elif info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                # LibreOffice names the headings' bookmarks with a random number per run.
+                data = RANDOM_BOOKMARK.sub(rb"_RefHeading_\1", data)
             entry = zipfile.ZipInfo(info.filename, stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(entry, data)
