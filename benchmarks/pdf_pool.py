@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -92,22 +93,36 @@ def main() -> None:
     times: dict[str, list[float]] = {"one": [], **{e: [] for e in engines}}
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         documents = make_case_papers(Path(tmp), args.n)
+        cpu: dict[str, list[float]] = {name: [] for name in times}
+        ratios: dict[str, list[float]] = {e: [] for e in engines}
         for r in range(args.repeat):
-            for name in times:
+            # Alternate the order: a shared machine's load drifts.
+            order = list(times) if r % 2 == 0 else list(times)[::-1]
+            for name in order:
                 out = Path(tmp) / f"ud-{name}-{r}"
                 out.mkdir()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 seconds = (one_call(documents, out) if name == "one"
                            else pool(documents, out, args.workers, name))
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
                 times[name].append(seconds)
-                print(f"  {name}: {seconds:.1f} s", flush=True)
+                cpu[name].append(used)
+                print(f"  {name}: {seconds:.1f} s wall, {used:.1f} s CPU; load "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
+            for engine in engines:
+                ratios[engine].append(times[engine][-1] / times["one"][-1])
     one = statistics.median(times["one"])
     print(f"PDF af {args.n} sagsfremstillinger (mærket PDF), {os.cpu_count()} kerner, "
           f"median af {args.repeat}:")
-    print(f"  én LibreOffice, ét kald:          {one:6.1f} s")
+    print(f"  én LibreOffice, ét kald:          {one:6.1f} s (CPU "
+          f"{statistics.median(cpu['one']):.1f} s)")
     for engine in engines:
         seconds = statistics.median(times[engine])
         print(f"  puljen ({engine}, {args.workers or os.cpu_count()} processer): "
-              f"{seconds:6.1f} s = {seconds / one:.2f} x ét kald")
+              f"{seconds:6.1f} s (CPU {statistics.median(cpu[engine]):.1f} s) = "
+              f"{seconds / one:.2f} x ét kald; forhold pr. runde: "
+              + ", ".join(f"{x:.2f}" for x in ratios[engine]))
 
 
 if __name__ == "__main__":
