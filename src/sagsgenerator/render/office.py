@@ -452,14 +452,18 @@ class OfficePool:
                             job = pending.get_nowait()
                         except queue.Empty:
                             return
-                        worker.run_uno(job)
+                        try:
+                            worker.run_uno(job)
+                        except BaseException:
+                            pending.put(job)        # for a worker that did start
+                            raise
                         done(job)
                 except BaseException as exc:        # start failure: the others go on
                     errors.append(exc)
             targets = [(serve, (w,)) for w in workers]
         else:
-            # Contiguous shares, largest first: one call with many files is what makes
-            # soffice fast; sizes differ little within a batch of one kind.
+            # One share per worker, one soffice call each (many files in one call is what
+            # makes soffice fast); interleaved, as a batch's kinds come in runs.
             shares = [jobs[i::len(workers)] for i in range(len(workers))]
 
             def serve_cli(worker: _Worker, share: list[Job]) -> None:
