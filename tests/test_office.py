@@ -389,7 +389,7 @@ from sagsgenerator.render.office import OfficePool, convert_to_pdf
 docs = [Path(p) for p in sys.argv[2:]]
 with OfficePool(2) as pool:
     def progress(done, total, path):
-        print(json.dumps([p.pid for p in pool.processes]), flush=True)
+        print(json.dumps([str(pool.tmp)] + [p.pid for p in pool.processes]), flush=True)
         import time; time.sleep(600)
     convert_to_pdf(docs, Path(sys.argv[1]), pool=pool, progress=progress)
 """
@@ -404,13 +404,15 @@ def test_libreoffice_dies_with_its_parent(tmp_path, how):
                               *map(str, sources)], stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     try:
-        groups = set(json.loads(child.stdout.readline()))
-        assert groups and live_in_groups(groups)
+        folder, *pids = json.loads(child.stdout.readline())
+        groups = set(pids)
+        assert groups and live_in_groups(groups) and Path(folder).is_dir()
         child.send_signal(how)
         child.wait(timeout=30)
         deadline = time.monotonic() + 15
         while live_in_groups(groups) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert live_in_groups(groups) == []
+        assert not Path(folder).exists()      # the profiles went with them
     finally:
         child.kill()

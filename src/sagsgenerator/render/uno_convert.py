@@ -43,10 +43,49 @@ def die_with_parent(sig: int) -> None:
         pass
 
 
+PROFILE: str | None = None      # this worker's profile folder, removed when it is killed
+
+
+def group_members() -> list[int]:
+    """The other live processes (not zombies) in this process group (Linux: /proc)."""
+    me, found = os.getpid(), []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == me and fields[0] != "Z":
+            found.append(int(name))
+    return found
+
+
 def kill_group(*_: object) -> None:
-    """Kill soffice and this process: everything in our process group."""
+    """Kill soffice and this process (everything in our process group); on Linux remove
+    the profile first, as a parent killed outright cannot."""
     try:
         if os.getpgid(0) == os.getpid():
+            if sys.platform.startswith("linux") and PROFILE:
+                for pid in group_members():
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                import shutil
+                deadline = time.monotonic() + 5
+                while group_members() and time.monotonic() < deadline:
+                    time.sleep(0.05)        # soffice.bin has many threads to end
+                for _ in range(3):
+                    shutil.rmtree(PROFILE, ignore_errors=True)
+                    if not os.path.exists(PROFILE):
+                        break
+                    time.sleep(0.1)
+                try:
+                    os.rmdir(os.path.dirname(PROFILE))      # the pool's folder, when empty
+                except OSError:
+                    pass
             os.killpg(os.getpid(), signal.SIGKILL)
     except (AttributeError, OSError):
         pass
@@ -56,8 +95,10 @@ def kill_group(*_: object) -> None:
 def start_soffice(soffice: str, profile: str, extra: list[str],
                   stdout: int | None = subprocess.DEVNULL) -> subprocess.Popen:
     env = dict(os.environ)
-    # LibreOffice writes under $HOME on first start even with its own profile.
-    env["HOME"] = os.path.dirname(profile.removeprefix("file://")) or env.get("HOME", "")
+    # LibreOffice writes under $HOME (.cache, .config) even with its own profile: keep
+    # that inside the profile folder, which goes when the worker does.
+    if PROFILE:
+        env["HOME"] = PROFILE
     env.pop("SAL_USE_VCLPLUGIN", None)
     command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible",
                "--nologo", "--norestore", "--nolockcheck", *extra]
@@ -74,7 +115,11 @@ def send(message: dict) -> None:
     sys.stdout.flush()
 
 
-def guard(parent: int) -> None:
+def guard(parent: int, profile: str) -> None:
+    global PROFILE
+    if profile.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+        PROFILE = unquote(urlparse(profile).path)
     die_with_parent(signal.SIGTERM)
     if os.getppid() != parent:          # the parent died before prctl took effect
         kill_group()
@@ -191,11 +236,11 @@ def main(argv: list[str]) -> int:
     mode = argv[0]
     if mode == "uno":
         soffice, profile, pipe, parent = argv[1:5]
-        guard(int(parent))
+        guard(int(parent), profile)
         return run_uno(soffice, profile, pipe)
     if mode == "cli":
         soffice, profile, outdir, filter_, parent, *files = argv[1:]
-        guard(int(parent))
+        guard(int(parent), profile)
         return run_cli(soffice, profile, outdir, filter_, files)
     if mode == "probe":
         import uno  # noqa: F401
