@@ -3,7 +3,6 @@ through the LibreOffice pool in a background thread with progress; HTML without 
 
 from __future__ import annotations
 
-import shutil
 import struct
 import threading
 from pathlib import Path
