@@ -1,0 +1,129 @@
+"""Benchmark: 200 case papers to PDF, one LibreOffice call against the pool.
+
+    python benchmarks/pdf_pool.py [--n 200] [--repeat 3] [--workers N]
+
+1. Renders N case papers from the bundled examples (the prepared-once renderer).
+2. One LibreOffice process for all of them in one call: `soffice --convert-to pdf` with a
+   fresh profile (what render/office.py did before the pool), same PDF options (tagged).
+3. `convert_to_pdf` with the pool: one LibreOffice per core (uno engine when python3-uno is
+   there), and the pool's cli engine (one `--convert-to` call per worker).
+Each is run --repeat times, alternating; the medians and the ratio pool / one call are
+printed. Wall time, whole conversion including LibreOffice's start with a fresh profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+TAGGED = "pdf:writer_pdf_Export:" + json.dumps(
+    {"UseTaggedPDF": {"type": "boolean", "value": "true"},
+     "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
+     "ExportBookmarks": {"type": "boolean", "value": "true"}}, separators=(",", ":"))
+
+
+def make_case_papers(folder: Path, n: int) -> list[Path]:
+    from sagsgenerator.config import DEFAULT_CONFIG
+    from sagsgenerator.documents import MODULES, TEMPLATE_DIR
+    from sagsgenerator.render.context import batch_items
+    from sagsgenerator.render.fast import PreparedTemplate
+    from sagsgenerator.validation.validate import validate_paths
+
+    _, intakes = validate_paths([ROOT / "input" / "boern-og-unge.xlsx",
+                                 ROOT / "input" / "kronisk-sygdom.xlsx"])
+    plans = MODULES["sagsfremstilling"].plan(batch_items(intakes, DEFAULT_CONFIG),
+                                             DEFAULT_CONFIG)
+    prepared = PreparedTemplate(TEMPLATE_DIR / "sagsfremstilling.docx", "sagsfremstilling")
+    paths = []
+    for i in range(n):
+        planned = plans[i % len(plans)]
+        path = folder / f"sagsfremstilling-{i:03d}.docx"
+        path.write_bytes(prepared.render(planned.context, planned.properties))
+        paths.append(path)
+    return paths
+
+
+def one_call(documents: list[Path], out: Path) -> float:
+    from sagsgenerator.render.office import find_soffice
+
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+        start = time.perf_counter()
+        subprocess.run([find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}",
+                        "--headless", "--norestore", "--convert-to", TAGGED, "--outdir",
+                        str(out), *map(str, documents)], capture_output=True, check=True,
+                       env={**os.environ, "HOME": profile})
+        seconds = time.perf_counter() - start
+    assert len(list(out.glob("*.pdf"))) == len(documents)
+    return seconds
+
+
+def pool(documents: list[Path], out: Path, workers: int | None, engine: str) -> float:
+    from sagsgenerator.render.office import OfficePool, convert_to_pdf
+
+    start = time.perf_counter()
+    with OfficePool(workers, engine=engine) as office:
+        convert_to_pdf(documents, out, pool=office, tagged=True)
+    seconds = time.perf_counter() - start
+    assert len(list(out.glob("*.pdf"))) == len(documents)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--engines", default="uno,cli")
+    args = parser.parse_args()
+    from sagsgenerator.render.office import find_uno_python, find_soffice
+
+    engines = [e for e in args.engines.split(",")
+               if e != "uno" or find_uno_python(find_soffice())]
+    times: dict[str, list[float]] = {"one": [], **{e: [] for e in engines}}
+    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
+        documents = make_case_papers(Path(tmp), args.n)
+        cpu: dict[str, list[float]] = {name: [] for name in times}
+        ratios: dict[str, list[float]] = {e: [] for e in engines}
+        for r in range(args.repeat):
+            # Alternate the order: a shared machine's load drifts.
+            order = list(times) if r % 2 == 0 else list(times)[::-1]
+            for name in order:
+                out = Path(tmp) / f"ud-{name}-{r}"
+                out.mkdir()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                seconds = (one_call(documents, out) if name == "one"
+                           else pool(documents, out, args.workers, name))
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                times[name].append(seconds)
+                cpu[name].append(used)
+                print(f"  {name}: {seconds:.1f} s wall, {used:.1f} s CPU; load "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
+            for engine in engines:
+                ratios[engine].append(times[engine][-1] / times["one"][-1])
+    one = statistics.median(times["one"])
+    print(f"PDF af {args.n} sagsfremstillinger (mærket PDF), {os.cpu_count()} kerner, "
+          f"median af {args.repeat}:")
+    print(f"  én LibreOffice, ét kald:          {one:6.1f} s (CPU "
+          f"{statistics.median(cpu['one']):.1f} s)")
+    for engine in engines:
+        seconds = statistics.median(times[engine])
+        print(f"  puljen ({engine}, {args.workers or os.cpu_count()} processer): "
+              f"{seconds:6.1f} s (CPU {statistics.median(cpu[engine]):.1f} s) = "
+              f"{seconds / one:.2f} x ét kald; forhold pr. runde: "
+              + ", ".join(f"{x:.2f}" for x in ratios[engine]))
+
+
+if __name__ == "__main__":
+    main()
