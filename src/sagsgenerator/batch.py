@@ -103,7 +103,7 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
               workers: int | None = None, progress: Progress | None = None,
               before_render: Callable[[BatchResult], None] | None = None,
               register: Path | None = None,
-              changes_since: dt.date | int | None = None) -> BatchResult:
+              changes_since: dt.date | int | None = None, pdfa: bool = False) -> BatchResult:
     """Validate, mark, and render every document of the chosen kinds from the valid
     proposals into out_dir (marked copies too, unless `marks_dir` says elsewhere).
 
@@ -138,7 +138,8 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
         if before_render:
             before_render(result)
         with guard_inputs(result.inputs):
-            result.documents = write_documents(result.intakes, out_dir, kinds, config, pdf=pdf,
+            result.documents = write_documents(result.intakes, out_dir, kinds, config,
+                                               pdf=pdf or pdfa, pdfa=pdfa,
                                                template_dir=template_dir, workers=workers,
                                                progress=progress, today=today, **numbers)
             if changes_since is not None:

@@ -243,7 +243,9 @@ def _today(value) -> dt.date:
 @out_option
 @click.option("--dokumenter", "kinds", type=click.Choice(KINDS), multiple=True,
               help="Dokumenttype (kan gentages) [standard: alle]: " + ", ".join(KINDS) + ".")
-@click.option("--pdf", is_flag=True, help="Skriv også PDF (kræver LibreOffice).")
+@click.option("--pdf", is_flag=True, help="Skriv også tilgængelig PDF (tagget, med titel og "
+              "sprog; kræver LibreOffice).")
+@click.option("--pdfa", is_flag=True, help="Skriv PDF/A-2b til arkivering (kræver LibreOffice).")
 @strict_option
 @click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
               help="Antal processer til store kørsler [standard: én pr. kerne].")
@@ -257,7 +259,7 @@ def _today(value) -> dt.date:
 @config_option
 @register_option
 @stops_cleanly
-def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool,
+def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool, pdfa: bool,
              strict: bool, workers: int | None, template_dir: Path | None, changes_since, today,
              config: Config, register: Path | None) -> None:
     """Skriv Word-dokumenterne (sagsfremstillinger, idékatalog, handleplan, opfølgning og
@@ -271,7 +273,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
     with progress_bar("Skriver dokumenter") as advance, option_named("--ud"):
         result = run_batch(inputs, out_dir, config=config, kinds=kinds, today=_today(today),
                            template_dir=template_dir, pdf=pdf, strict=strict, workers=workers,
-                           progress=advance, register=register,
+                           progress=advance, register=register, pdfa=pdfa,
                            changes_since=changes_since.date() if changes_since else None,
                            before_render=lambda r: print_report(r.report, False))
     written = [w.path for w in result.documents]
@@ -284,7 +286,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
         for kind in kinds:
             count = sum(1 for w in result.documents if w.kind == kind and w.path.suffix == ".docx")
             click.echo(f"Skrev {count} {KIND_INFO[kind].counted} i {out_dir}")
-        if pdf:
+        if pdf or pdfa:
             click.echo(f"Skrev {sum(p.suffix == '.pdf' for p in written)} PDF-filer i {out_dir}")
     for path in result.annotated.values():
         click.echo(f"Markeret kopi: {path}")

@@ -27,7 +27,7 @@ from ..output import atomic_write
 from ..processes import worker_init
 from ..render.context import batch_items
 from ..render.engine import PreparedTemplate
-from ..render.office import convert_to_pdf
+from ..render.office import convert_to_pdf, request_field_update
 from ..model import Intake
 from . import handleplan, idekatalog, opfoelgning, sagsfremstilling, udvalgssag
 from .base import Planned
@@ -59,6 +59,7 @@ KIND_INFO: dict[str, KindInfo] = {k.name: k for k in (
              "én pr. udvalg med de prioriterede forslag"),
 )}
 KINDS = tuple(KIND_INFO)
+INDEXED_KINDS = ("idekatalog",)          # kinds whose template has a table of contents
 MODULES = {name: info.module for name, info in KIND_INFO.items()}
 
 
@@ -167,13 +168,16 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                     today: dt.date | None = None,
                     case_numbers: Mapping[tuple[str, int], str] | None = None,
                     committee_case_numbers: Mapping[str, str] | None = None,
-                    held_back: Sequence[tuple[str, int]] = ()) -> list[Written]:
+                    held_back: Sequence[tuple[str, int]] = (),
+                    pdfa: bool = False) -> list[Written]:
     """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
     in order.
 
     Nothing is written when the batch has no valid proposal. `workers` processes share a
     large batch (default: one per core); `progress(n, total)` is called as n more of the
-    total documents are written. With pdf=True every .docx is also converted to PDF by one
+    total documents are written. With pdf=True every .docx is also converted to tagged PDF
+    (PDF/A-2b with pdfa=True) by a pool of LibreOffice processes, which also updates the
+    catalogue's table of contents; without it Word updates the table on open. One
     LibreOffice process."""
     kinds = list(kinds)
     jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today,
@@ -205,8 +209,17 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                  default=len(written) - 1)
         written.insert(at + 1, Written("handleplan", atomic_write(
             out_dir / handleplan.WORKBOOK_NAME, lambda tmp: tmp.write_bytes(data))))
+    with_index = [w.path for w in written if w.kind in INDEXED_KINDS and w.path.suffix == ".docx"]
     if pdf:
+        # One pool of LibreOffice processes: the catalogue's table of contents is updated
+        # (page numbers, links) and saved, and every document becomes a tagged PDF.
         kind_of = {w.path: w.kind for w in written}
         docx = [w.path for w in written if w.path.suffix == ".docx"]
-        written += [Written(kind_of[d], p) for d, p in zip(docx, convert_to_pdf(docx, out_dir))]
+        pdfs = convert_to_pdf(docx, out_dir, tagged=True, pdfa=pdfa, workers=workers,
+                              update_indexes=bool(with_index))
+        written += [Written(kind_of[d], p) for d, p in zip(docx, pdfs)]
+    else:
+        # Without LibreOffice's pass, Word fills the table of contents when it opens the file.
+        for path in with_index:
+            request_field_update(path)
     return written
