@@ -37,7 +37,7 @@ def make_case_papers(folder: Path, n: int) -> list[Path]:
     from sagsgenerator.config import DEFAULT_CONFIG
     from sagsgenerator.documents import MODULES, TEMPLATE_DIR
     from sagsgenerator.render.context import batch_items
-    from sagsgenerator.render.fast import PreparedTemplate
+    from sagsgenerator.render.engine import PreparedTemplate
     from sagsgenerator.validation.validate import validate_paths
 
     _, intakes = validate_paths([ROOT / "input" / "boern-og-unge.xlsx",

@@ -190,11 +190,23 @@ class SessionStore:
                 self._drop(session)
         return len(expired)
 
-    def close(self) -> None:
-        """Remove every session and the root folder."""
+    def close(self, wait: float = 10.0) -> None:
+        """Remove every session and the root folder. A job still writing (documents or
+        previews) is given `wait` seconds to finish, so that it cannot create the folder
+        again after it was removed."""
         with self._lock:
+            sessions = list(self._sessions.values())
             self._sessions.clear()
-        shutil.rmtree(self.root, ignore_errors=True)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and any(
+                s.job is not None and (not s.job.finished or s.job.previews == "koerer")
+                for s in sessions):
+            time.sleep(0.05)
+        for _ in range(3):
+            shutil.rmtree(self.root, ignore_errors=True)
+            if not self.root.exists():
+                break
+            time.sleep(0.2)
 
     def _expired(self, session: Session, now: float) -> bool:
         busy = session.job is not None and not session.job.finished
