@@ -23,6 +23,8 @@ from typing import Any
 
 import openpyxl
 
+ROOT = Path(__file__).resolve().parents[1]
+
 # --- what a case is ------------------------------------------------------------------------
 
 
@@ -615,6 +617,73 @@ def build_corpus(folder: Path, write: bool = True) -> list[Case]:
            lambda p: patch(book(p, [proposal(1)]), SHEET, full_rows(100_000)),
            "Arket 'Forslag' har 100.000 rækker; der læses højst 50.000. Tjek at det er den "
            "rigtige fil.", place=", Forslag", limit=8)
+
+
+    # --- issue 12: safe by construction ------------------------------------------------------
+    # 12.1 A template that would run a shell command is refused before anything is read.
+    attack = "{{ cycler.__init__.__globals__.os.popen('touch /tmp/sagsgenerator-angreb').read() }}"
+    own = folder / "farlige-skabeloner"
+    def dangerous_templates(p: Path) -> None:
+        book(p, three())
+        own.mkdir(parents=True, exist_ok=True)
+        source = ROOT / "templates" / "docx" / "sagsfremstilling.docx"
+        with zipfile.ZipFile(source) as old, zipfile.ZipFile(own / source.name, "w") as new:
+            for info in old.infolist():
+                data = old.read(info.filename)
+                if info.filename == "word/document.xml":
+                    data = data.replace(b"{{ p.title }}", attack.encode(), 1)
+                new.writestr(info, data)
+    sandboxed = folder / "til-farlig-skabelon.xlsx"
+    add("skabelon-kører-kommando", sandboxed, dangerous_templates, exit=2,
+        argv=["generer", str(sandboxed), "--skabeloner", str(own), "--ud",
+              str(folder / "ud-farlig"), "--uden-register"],
+        contains=["er ikke tilladt i en skabelon", f"Fejl: Skabelonerne i '{own}' har fejl."])
+
+    # 12.2 An output never replaces an input: generer handleplan.xlsx --ud <its own folder>.
+    own_plan = folder / "plan" / "handleplan.xlsx"
+    add("uddata-over-inddata", own_plan,
+        lambda p: (p.parent.mkdir(parents=True, exist_ok=True), book(p, three())),
+        exit=2, argv=["generer", str(own_plan), "--ud", str(own_plan.parent), "--uden-register"],
+        contains=[f"Fejl: '{own_plan}' er en af de filer, der læses, og bliver ikke "
+                  "overskrevet. Vælg en anden mappe til det, der skrives (--ud eller --marker)."])
+
+    # 12.6 The official full name of a centre is the centre.
+    official = folder / "officielt-centernavn.xlsx"
+    add("officielt-centernavn", official,
+        lambda p: book(p, [proposal(1, **{"Ansvarligt center": "Center for Dagtilbud og Skoler"}),
+                           proposal(2, **{"Ansvarligt center": "centret for  kultur og fritid"}),
+                           proposal(3)]),
+        exit=0, lines=[summary(3, 3)])
+
+    # 12.7 Configuration values that crashed: each a Danish line naming the key, exit 2.
+    def config_case(name: str, toml: str | Callable[[Path], str], message: str) -> None:
+        target = folder / f"{name}.xlsx"
+        config = folder / f"{name}.toml"
+        def make(p: Path) -> None:
+            book(p, three())
+            config.write_text(toml(folder) if callable(toml) else toml, encoding="utf-8")
+        add(name, target, make, exit=2,
+            argv=["valider", str(target), "--ingen-markering", "--konfig", str(config)],
+            files=[target, config], contains=[message])
+    config_case("konfig-sagsnummer-python", '[kommune]\nsagsnummer = "{nr.__class__.__mro__}"\n',
+                "nøglen 'kommune.sagsnummer' kan ikke bruges: feltet »{nr.__class__.__mro__}« "
+                "kendes ikke")
+    config_case("konfig-sagsnummer-bredde", '[kommune]\nsagsnummer = "{nr:099999999d}"\n',
+                "nøglen 'kommune.sagsnummer' kan ikke bruges: formatet »{nr:099999999d}« er "
+                "ikke tilladt")
+    config_case("konfig-langt-navn", '[kommune]\nnavn = "' + "K" * 200_000 + '"\n',
+                "nøglen 'kommune.navn' er 200.000 tegn lang; højst 200 tegn.")
+    config_case("konfig-dybe-lister", "[lister]\ncentre = " + "[" * 5000 + "]" * 5000 + "\n",
+                "lister eller tabeller er lagt for dybt inden i hinanden")
+    def logo(data: bytes, name: str) -> Callable[[Path], str]:
+        def write(where: Path) -> str:
+            (where / name).write_bytes(data)
+            return f'[kommune]\nlogo = "{name}"\n'
+        return write
+    config_case("konfig-logo-tilfaeldige-bytes", logo(bytes(range(256)) * 40, "støj.png"),
+                "nøglen 'kommune.logo' peger på 'støj.png', som ikke er et billede")
+    config_case("konfig-logo-falsk-png", logo(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "falsk.png"),
+                "nøglen 'kommune.logo' peger på 'falsk.png', som ikke er et billede")
 
     if write:
         folder.mkdir(parents=True, exist_ok=True)
