@@ -82,3 +82,28 @@ def test_unwritable_output_folder_is_a_danish_error(runner, tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith("Fejl: Mappen ")
     assert "Traceback" not in result.output
+
+
+def test_documents_carry_the_run_date_and_reruns_are_identical(runner, make_intake, tmp_path,
+                                                               monkeypatch):
+    """Issue 14 B11: created/modified are the run's date (--dato, else SOURCE_DATE_EPOCH),
+    not 2000-01-01, and a rerun with the same date gives the same bytes."""
+    import re
+    import zipfile
+
+    path = make_intake()
+    for out in ("a", "b"):
+        result = runner.invoke(cli, ["generer", str(path), "--ud", str(tmp_path / out),
+                                     "--dato", "2026-12-02", "--uden-register"])
+        assert result.exit_code == 0, result.output
+    for document in (tmp_path / "a").iterdir():
+        core = zipfile.ZipFile(document).read("docProps/core.xml").decode()
+        stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core)
+        assert stamps == [("created", "2026-12-02T00:00:00Z"), ("modified", "2026-12-02T00:00:00Z")], \
+            (document.name, stamps)
+        assert (tmp_path / "b" / document.name).read_bytes() == document.read_bytes(), document.name
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")          # 1 January 2026
+    assert runner.invoke(cli, ["generer", str(path), "--ud", str(tmp_path / "c"),
+                               "--uden-register"]).exit_code == 0
+    core = zipfile.ZipFile(tmp_path / "c" / "idekatalog.docx").read("docProps/core.xml").decode()
+    assert "2026-01-01T00:00:00Z" in core

@@ -12,6 +12,7 @@ FastAPI.
 from __future__ import annotations
 
 import contextlib
+import os
 import datetime as dt
 import tempfile
 import time
@@ -117,7 +118,7 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
     errors, and OutputError when an output would replace an input. `before_render(result)`
     is called with the findings before the documents are rendered (the CLI prints them)."""
     started = time.perf_counter()
-    today = today or dt.date.today()
+    today = today or run_date()
     kinds = [k for k in KINDS if k in kinds]
     if template_dir is not None:
         check_templates(template_dir, config)
@@ -147,6 +148,15 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
                                template_dir, numbers)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def run_date() -> dt.date:
+    """The run's date when none is given: SOURCE_DATE_EPOCH (reproducible builds), else
+    today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
 
 
 def _held_back(result: BatchResult) -> list[tuple[str, int]]:

@@ -235,7 +235,10 @@ def today_option(command):
 
 
 def _today(value) -> dt.date:
-    return value.date() if value else dt.date.today()
+    """--dato, else SOURCE_DATE_EPOCH, else today."""
+    from .batch import run_date
+
+    return value.date() if value else run_date()
 
 
 @cli.command("generer")

@@ -12,6 +12,7 @@ machine's cores, each worker preparing the templates once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.resources
 import os
@@ -130,10 +131,15 @@ def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = 
         raise ValueError(f"Ukendt dokumenttype: {', '.join(sorted(unknown))}. "
                          f"Vælg mellem {', '.join(KINDS)}.")
     items = batch_items(intakes, config, today, **numbers)
+    # Created and modified: the run's date, so reruns with the same --dato are identical.
+    when = dt.datetime.combine(today, dt.time()) if today is not None else None
     jobs: list[Job] = []
     names: set[str] = set()
     for kind in (k for k in KINDS if k in wanted and items):
         for planned in MODULES[kind].plan(items, config):
+            if when is not None:
+                planned = dataclasses.replace(planned, properties=dataclasses.replace(
+                    planned.properties, when=when))
             name = _unique(planned.name, names)
             jobs.append((kind, str(template_path(planned.template, template_dir)), planned,
                          out_dir / name))

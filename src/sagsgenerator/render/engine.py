@@ -88,6 +88,7 @@ class Properties:
     subject: str
     author: str = ""
     keywords: str = ""
+    when: dt.datetime = FIXED_TIME   # created and modified: the run's date (--dato)
 
 
 # --- Values: user text is data ---------------------------------------------------------------
@@ -400,9 +401,26 @@ def _set_properties(document: Any, properties: Properties, templated: set[str]) 
     core.language = LANGUAGE
     core.last_modified_by = clean(properties.author)
     core.revision = 1
-    core.created = FIXED_TIME
-    core.modified = FIXED_TIME
+    core.created = properties.when
+    core.modified = properties.when
     core.last_printed = FIXED_TIME
+
+
+_FIXED_STAMP = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+
+def _dated(core: bytes, when: dt.datetime) -> bytes:
+    """core.xml with `when` as created and modified (the template is prepared with the
+    fixed time; last printed stays fixed)."""
+    if when == FIXED_TIME:
+        return core
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    for tag in (b"created", b"modified"):
+        start = core.find(b"<dcterms:" + tag)
+        if start >= 0:
+            end = core.find(b"</dcterms:" + tag, start)
+            core = core[:start] + core[start:end].replace(_FIXED_STAMP, stamp) + core[end:]
+    return core
 
 
 def _set_default_language(document: Any) -> None:
@@ -1018,11 +1036,12 @@ class PreparedTemplate:
     def _core_xml(self, context: dict[str, Any], properties: Properties) -> bytes:
         values = self._core_values(context, properties)
         if self.core_template is None or any(len(v) > 255 for v in values.values()):
-            return self._core_xml_docx(values)     # python-docx refuses > 255 characters
-        xml = self.core_template
-        for name, value in values.items():
-            xml = xml.replace(_marker(name), _xml_text(value))
-        return xml
+            xml = self._core_xml_docx(values)      # python-docx refuses > 255 characters
+        else:
+            xml = self.core_template
+            for name, value in values.items():
+                xml = xml.replace(_marker(name), _xml_text(value))
+        return _dated(xml, properties.when)
 
     def _core_xml_docx(self, values: dict[str, str]) -> bytes:
         for name, value in values.items():
