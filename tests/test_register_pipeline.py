@@ -254,3 +254,18 @@ def test_a_deleted_or_copied_key_is_a_finding_at_its_cell(tmp_path):
     assert [(f.code, f.location.cell) for f in result.report.findings] == [
         ("plan-key-deleted", f"{letter}{rows[0]}"), ("plan-key-copied", f"{letter}{rows[2]}")]
     assert result.exit_code == 1
+
+
+def test_follow_up_shows_each_interventions_traffic_light_from_the_register(tmp_path, runner,
+                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["generer", str(KS), "--dato", ROUND2.isoformat()]).exit_code == 0
+    result = runner.invoke(cli, ["opfoelgning", str(KS), "--dato", "2027-03-15"])
+    lines = [line.strip() for line in result.output.splitlines()]
+    kol = lines.index(next(line for line in lines if "KOL-skole" in line))
+    assert lines[kol].startswith("Overskredet: februar 2027")
+    assert lines[kol + 1] == "Rød: opfølgningen i februar 2027 er overskredet"
+    assert "Gul: opfølgningen i april 2027 er inden for 3 måneder" in lines
+    stateless = runner.invoke(cli, ["opfoelgning", str(KS), "--dato", "2027-03-15",
+                                    "--uden-register"])
+    assert "Rød:" not in stateless.output

@@ -379,14 +379,23 @@ def calendar(inputs: tuple[Path, ...], today, config: Config) -> None:
 @click.option("--maaneder", "months", type=click.IntRange(0, 120), default=3, show_default=True,
               help="Medtag opfølgninger de næste N måneder.")
 @config_option
+@register_option
 @stops_cleanly
-def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config) -> None:
+def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config,
+              register: Path | None) -> None:
     """Vis indsatser, hvis opfølgning er overskredet eller falder inden for de næste
-    måneder, ordnet efter ansvarligt center."""
+    måneder, ordnet efter ansvarligt center; med registret også hver indsats' trafiklys
+    (status og beslutninger fra tidligere runder)."""
     from .batch import validate_batch
     from .danish import format_date
     from .meetings import follow_ups_due
+    from .register import ProposalKey, Register
     day = _today(today)
+    lights: dict[tuple[str, int], str] = {}
+    if register is not None and register.is_file():
+        with Register.open(register, config) as store:
+            for key in store.keys(config.period):
+                lights[(key.group, key.number)] = store.traffic_light(key, day, months).text
     result = validate_batch(inputs, config=config)
     report, intakes = result.report, result.intakes
     due = follow_ups_due([p for i in intakes for p in i.proposals], day, months)
@@ -398,6 +407,10 @@ def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config) -> N
             state = "Overskredet" if item.overdue else "Kommende"
             click.echo(f"  {state}: {item.period.danish} – {_proposal_name(item.proposal)} "
                        f"({item.proposal.follow_up.text})")
+            light = lights.get((ProposalKey.of(item.proposal, config.period).group,
+                                item.proposal.number))
+            if light:
+                click.echo(f"    {light}")
     overdue = sum(d.overdue for d in due)
     click.echo("")
     click.echo(f"{len(due)} opfølgninger: {overdue} overskredne, {len(due) - overdue} kommende.")
