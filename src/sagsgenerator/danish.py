@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal
@@ -63,7 +63,9 @@ def format_amount(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
     amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    return _format_kroner(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    with localcontext() as context:   # a very large amount keeps its øre (no overflow)
+        context.prec = max(28, amount.adjusted() + 6)
+        return _format_kroner(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @functools.lru_cache(maxsize=4096)
