@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,25 +13,21 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from ..intake.workbook import set_text
 from ..model import PROPOSAL_COLUMNS
 from .errors import RegisterError, cannot_write
 from .fields import display, encode
 from .schema import LATEST
 
-# Excel reads "_xHHHH_" in text as an escaped character: a literal one goes out escaped.
-_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
-_FORMULA_START = ("=", "+", "-", "@")
-
-
 def _set(cell: Any, value: Any) -> None:
-    """Write a value that is never read as a formula and whose text Excel shows as written."""
+    """Write a value that is never read as a formula and whose text Excel shows as written
+    (intake.workbook.set_text: _xHHHH_ escaped, quote prefix), without XML-illegal
+    characters."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", _EXCEL_ESCAPE.sub("_x005F_", value))
-    cell.value = value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    set_text(cell, value)
     if isinstance(value, str):
         cell.data_type = "s"  # "=1+1" stays text
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True  # and stays text when edited in Excel
     elif isinstance(value, dt.date):
         cell.number_format = "dd-mm-yyyy"
 
