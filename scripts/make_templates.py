@@ -486,6 +486,15 @@ def lines_cell(loop: str, expr: str, style: str = "Tabelpunkt"):
     return fill
 
 
+def light_cell(when: str, light: str, fill: str):
+    """The follow-up date, then the traffic light as text on a cell shaded in its colour
+    (docxtpl's {% cellbg %}: a municipality can move or drop it in Word)."""
+    def fill_cell(cell):
+        cell_text(cell, when)
+        para(cell, "{% cellbg " + fill + " %}" + light, "Tabeltekst", bold=True)
+    return fill_cell
+
+
 def two_lines_cell(first: str, second: str, vm: bool = False):
     """A bold first line and a plain second line (Mål: area + goal; Indsats: title + text)."""
     def fill(cell):
@@ -749,6 +758,10 @@ def opfoelgning() -> Document:
     para(doc, "{{ title }}", "Title")
     para(doc, "{{ subtitle }}", "Subtitle")
     para(doc, "{{ intro }}")
+    tag(doc, "{%p if light_summary %}")
+    para(doc, "{{ light_summary }}", bold=True)
+    para(doc, "{{ light_legend }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for t in themes %}")
     para(doc, "{{ t.heading }}", "Heading 1")
     tag(doc, "{%p if t.goals %}")
@@ -768,7 +781,8 @@ def opfoelgning() -> Document:
     loop_rows(table, "p in m.proposals", [two_lines_cell("{{ m.area }}", "{{ m.goal }}", vm=True),
                                       two_lines_cell("{{ p.title }}", "{{ p.description }}"),
                                       "{{ p.centre }}", lines_cell("i in p.indicators", "{{ i }}"),
-                                      "{{ p.follow_up }}"])
+                                      light_cell("{{ p.follow_up }}", "{{ p.light_text }}",
+                                                 "p.light_fill")])
     tag_row(table, "{%tr endfor %}")
     for row in table.rows:
         cant_split(row)

@@ -97,9 +97,11 @@ def test_opfoelgning_command(runner, make_intake):
         "",
         "Børn og Forebyggelse",
         "  Kommende: april 2027 – Børn og unge nr. 1: Røgfri skoletid 1 (Slut-evaluering april 2027)",
+        "    Gul: opfølgningen i april 2027 er inden for 2 måneder",
         "",
         "Socialservice",
         "  Overskredet: februar 2027 – Børn og unge nr. 2: Røgfri skoletid 2 (Årsrapport feb. 2027)",
+        "    Rød: opfølgningen i februar 2027 er overskredet",
         "",
         "2 opfølgninger: 1 overskredne, 1 kommende.",
     ]

@@ -266,6 +266,67 @@ def test_follow_up_shows_each_interventions_traffic_light_from_the_register(tmp_
     assert lines[kol].startswith("Overskredet: februar 2027")
     assert lines[kol + 1] == "Rød: opfølgningen i februar 2027 er overskredet"
     assert "Gul: opfølgningen i april 2027 er inden for 3 måneder" in lines
+    # Without the register only the workbook's dates count: the same light here, as no
+    # status was given; the register's history turning it green is tested below.
     stateless = runner.invoke(cli, ["opfoelgning", str(KS), "--dato", "2027-03-15",
                                     "--uden-register"])
-    assert "Rød:" not in stateless.output
+    lines = [line.strip() for line in stateless.output.splitlines()]
+    kol = lines.index(next(line for line in lines if "KOL-skole" in line))
+    assert lines[kol + 1] == "Rød: opfølgningen i februar 2027 er overskredet"
+
+
+KOL = "KOL-skole med rygestop og træning i nærområdet"
+DIABETES = "Diabetesskole med aftenhold og hold på tyrkisk og arabisk"
+FILLS = {"rød": "F4C7C3", "gul": "FCE8B2", "grøn": "D5E8D4"}
+
+
+def _follow_up_cells(path: Path) -> dict[str, tuple[str, str]]:
+    """Intervention title -> (text of its Opfølgning cell, the cell's shading) in
+    opfoelgning.docx."""
+    found = {}
+    for table in docx.Document(str(path)).tables:
+        for row in table.rows[1:]:
+            cells = row.cells
+            title = cells[1].paragraphs[0].text
+            shading = cells[4]._tc.find(f"{W}tcPr/{W}shd")
+            fill = shading.get(f"{W}fill") if shading is not None else ""
+            found[title] = (" ".join(p.text for p in cells[4].paragraphs), fill)
+    return found
+
+
+def test_the_follow_up_document_shows_each_traffic_light_as_colour_and_text(tmp_path):
+    """Red when the follow-up passed without a newer status, yellow within three months,
+    green once a status came after the follow-up date (here: the chief group's Igangsat);
+    the register's history decides, and without it only the workbook's dates do."""
+    db = tmp_path / "sagsgenerator.db"
+    run_batch([KS], tmp_path / "r1", today=ROUND1, register=db)
+    day = dt.date(2027, 3, 15)
+    stateless = run_batch([KS], tmp_path / "uden", today=day)
+    cells = _follow_up_cells(tmp_path / "uden" / "opfoelgning.docx")
+    assert cells[KOL] == ("Årsrapport februar\xa02027 Rød: opfølgningen i februar 2027 er "
+                          "overskredet", FILLS["rød"])
+    assert cells[DIABETES] == ("Slut-evaluering april\xa02027 Gul: opfølgningen i april 2027 er "
+                               "inden for 3 måneder", FILLS["gul"])
+    assert cells[NAVIGATOR] == ("Slut-evaluering følger Gul: der er ingen opfølgningsdato",
+                                FILLS["gul"])
+    assert stateless.exit_code == 0
+
+    plan = _edit_plan(tmp_path / "r1" / "handleplan.xlsx", tmp_path / "p.xlsx",
+                      {KOL: {"Status": "Igangsat"}})
+    assert read_decisions(plan, register=db, today=dt.date(2027, 3, 1)).exit_code == 0
+    run_batch([KS], tmp_path / "r2", today=day, register=db)
+    document = tmp_path / "r2" / "opfoelgning.docx"
+    cells = _follow_up_cells(document)
+    assert cells[KOL] == ("Årsrapport februar\xa02027 Grøn: fulgt op med status »Igangsat« "
+                          "1. marts 2027", FILLS["grøn"])
+    assert cells[DIABETES][1] == FILLS["gul"]
+    # Every intervention has a light, and the summary above the tables counts them.
+    colours = [next(c for c, f in FILLS.items() if f == fill) for _, fill in cells.values()]
+    assert len(colours) == 4
+    paragraphs = [p.text.replace("\xa0", " ") for p in docx.Document(str(document)).paragraphs]
+    summary = next(text for text in paragraphs if text.startswith("Trafiklys pr."))
+    red, yellow, green = (colours.count(c) for c in ("rød", "gul", "grøn"))
+    assert summary == (f"Trafiklys pr. 15. marts 2027: {red} rød{'e' if red != 1 else ''}, "
+                       f"{yellow} gul{'e' if yellow != 1 else ''} og "
+                       f"{green} grøn{'ne' if green != 1 else ''}.")
+    assert green >= 1

@@ -36,7 +36,7 @@ from .intake.decisions import read_decisions as read_plan
 from .messages import MESSAGES
 from .model import COLUMNS_BY_FIELD
 from .register import (DEFAULT_NAME as DEFAULT_REGISTER, Decision, ProposalKey, Register,
-                       RegisterWarning, Round, format_change_lines)
+                       RegisterWarning, Round, TrafficLight, format_change_lines)
 from .validation.cells import CellProblem, Place, convert_cell
 from .validation.validate import expand_paths, validate_paths
 
@@ -180,6 +180,7 @@ def _record(result: BatchResult, store: Register, round_: Round, kinds: Sequence
     """Record every valid proposal in the round; lay the decisions in force over them; the
     case numbers the documents show."""
     case_numbers: dict[tuple[str, int], str] = {}
+    lights: dict[tuple[str, int], TrafficLight] = {}
     for intake in result.intakes:
         kept = []
         for proposal in intake.proposals:
@@ -196,6 +197,9 @@ def _record(result: BatchResult, store: Register, round_: Round, kinds: Sequence
                       else store.case_number_of(recorded.key))
             if number and intake.group is not None:
                 case_numbers[(intake.group.name, proposal.number)] = number
+            if "opfoelgning" in kinds and intake.group is not None:
+                lights[(intake.group.name, proposal.number)] = store.traffic_light(
+                    recorded.key, today)
         intake.proposals = kept
         if intake.group is not None and intake.numbers:
             round_.withdraw_missing(intake.group.name, intake.numbers)
@@ -205,7 +209,8 @@ def _record(result: BatchResult, store: Register, round_: Round, kinds: Sequence
                                        if i.group is not None and i.proposals):
             committees[committee] = round_.committee_case_number(
                 committee, _meeting_date(committee, config, today))
-    return {"case_numbers": case_numbers, "committee_case_numbers": committees}
+    return {"case_numbers": case_numbers, "committee_case_numbers": committees,
+            "traffic_lights": lights}
 
 
 def _meeting_date(committee: str, config: Config, today: dt.date) -> dt.date:

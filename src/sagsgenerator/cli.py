@@ -384,12 +384,12 @@ def calendar(inputs: tuple[Path, ...], today, config: Config) -> None:
 def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config,
               register: Path | None) -> None:
     """Vis indsatser, hvis opfølgning er overskredet eller falder inden for de næste
-    måneder, ordnet efter ansvarligt center; med registret også hver indsats' trafiklys
-    (status og beslutninger fra tidligere runder)."""
+    måneder, ordnet efter ansvarligt center, med hver indsats' trafiklys. Med registret
+    tæller status og beslutninger fra tidligere runder med; uden det kun datoerne."""
     from .batch import validate_batch
     from .danish import format_date
     from .meetings import follow_ups_due
-    from .register import ProposalKey, Register
+    from .register import ProposalKey, Register, light_without_history
     day = _today(today)
     lights: dict[tuple[str, int], str] = {}
     if register is not None and register.is_file():
@@ -409,8 +409,10 @@ def follow_up(inputs: tuple[Path, ...], today, months: int, config: Config,
                        f"({item.proposal.follow_up.text})")
             light = lights.get((ProposalKey.of(item.proposal, config.period).group,
                                 item.proposal.number))
-            if light:
-                click.echo(f"    {light}")
+            if light is None:       # without the register: what the workbook's dates give
+                light = light_without_history(item.proposal.status or "", item.period, day,
+                                              months).text
+            click.echo(f"    {light}")
     overdue = sum(d.overdue for d in due)
     click.echo("")
     click.echo(f"{len(due)} opfølgninger: {overdue} overskredne, {len(due) - overdue} kommende.")

@@ -30,6 +30,7 @@ from ..render.context import batch_items
 from ..render.engine import PreparedTemplate
 from ..render.office import convert_to_pdf, request_field_update
 from ..model import Intake
+from ..register.status import TrafficLight
 from . import handleplan, idekatalog, opfoelgning, sagsfremstilling, udvalgssag
 from .base import Planned
 
@@ -175,7 +176,9 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                     case_numbers: Mapping[tuple[str, int], str] | None = None,
                     committee_case_numbers: Mapping[str, str] | None = None,
                     held_back: Sequence[tuple[str, int]] = (),
-                    pdfa: bool = False) -> list[Written]:
+                    pdfa: bool = False,
+                    traffic_lights: Mapping[tuple[str, int], TrafficLight] | None = None,
+                    ) -> list[Written]:
     """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
     in order.
 
@@ -189,7 +192,7 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
     jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today,
                                  case_numbers=case_numbers,
                                  committee_case_numbers=committee_case_numbers,
-                                 held_back=held_back)
+                                 held_back=held_back, traffic_lights=traffic_lights)
     if not jobs:
         return []
     workers = workers or os.cpu_count() or 1

@@ -9,6 +9,8 @@ from enum import StrEnum
 from ..danish import Period, format_date
 
 FINISHED = ("Afsluttet", "Afvist")
+# Follow-ups due within this many months are yellow (`opfoelgning --maaneder` changes it).
+DEFAULT_MONTHS = 3
 
 
 class Light(StrEnum):
@@ -35,6 +37,14 @@ class TrafficLight:
     light: Light
     text: str
 
+    @property
+    def fill(self) -> str:
+        """A pale cell shading for the colour, dark text stays readable on it (hex RGB)."""
+        return FILLS[self.light]
+
+
+FILLS = {Light.RED: "F4C7C3", Light.YELLOW: "FCE8B2", Light.GREEN: "D5E8D4"}
+
 
 def _add_months(date: dt.date, months: int) -> dt.date:
     month = date.month - 1 + months
@@ -48,7 +58,7 @@ def _months_text(months: int) -> str:
 
 
 def traffic_light(history: list[StatusEntry], follow_up: Period | None, today: dt.date,
-                  months: int = 3) -> TrafficLight:
+                  months: int = DEFAULT_MONTHS) -> TrafficLight:
     """Red: the follow-up has passed without a status given on or after it; yellow: it falls
     within `months`; green: on track, followed up, or finished (Afsluttet/Afvist)."""
     current = history[-1] if history else None
@@ -68,3 +78,13 @@ def traffic_light(history: list[StatusEntry], follow_up: Period | None, today: d
         return TrafficLight(Light.YELLOW, f"Gul: opfølgningen {when} er inden for "
                                           f"{_months_text(months)}")
     return TrafficLight(Light.GREEN, f"Grøn: næste opfølgning {when}")
+
+
+def light_without_history(status: str, follow_up: Period | None, today: dt.date,
+                          months: int = DEFAULT_MONTHS) -> TrafficLight:
+    """The light from the workbook alone (a run without the register): its Status column has
+    no date, so a finished intervention is green and every other is judged by its
+    follow-up date."""
+    if status in FINISHED:
+        return TrafficLight(Light.GREEN, f"Grøn: {status.lower()}")
+    return traffic_light([], follow_up, today, months)

@@ -353,6 +353,9 @@ PROPOSAL_EXTRA = {
     "problem_size_paragraphs": "Problemets omfang som afsnit: ét pr. linje (Alt+Enter i Excel)",
     "content_paragraphs": "Indhold og rammer som afsnit: ét pr. linje (Alt+Enter i Excel)",
     "monitoring_paragraphs": "Monitorering og evaluering som afsnit: ét pr. linje (Alt+Enter i Excel)",
+    "light": "Opfølgningens trafiklys: rød, gul eller grøn",
+    "light_text": "Trafiklyset som tekst, fx »Rød: opfølgningen i februar 2027 er overskredet«",
+    "light_fill": "Trafiklysets farve som hex-kode, til `{% cellbg p.light_fill %}` i en tabelcelle",
 }
 DESCRIPTIONS = {
     "municipality": "Kommunens navn (konfigurationen: kommune.navn)",
@@ -410,6 +413,8 @@ DESCRIPTIONS = {
     "amounts": "Beløbene pr. budgetår",
     "years": "Budgetårene",
     "held_back": "Forslag, der er afleveret, men holdt tilbage af fejl (pr. arbejdsgruppe)",
+    "light_summary": "Antal røde, gule og grønne trafiklys pr. kørslens dato",
+    "light_legend": "Forklaringen på trafiklysets farver",
 }
 
 

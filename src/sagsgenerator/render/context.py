@@ -87,18 +87,22 @@ class Batch(list):
     today: dt.date | None = None
     committee_case_numbers: Mapping[str, str] = {}
     held_back: Sequence[tuple[str, int]] = ()
+    # (working group, Nr.) -> the register's traffic light (register.TrafficLight)
+    traffic_lights: Mapping[tuple[str, int], Any] = {}
 
 
 def batch_items(intakes: Iterable[Intake], config: Config,
                 today: dt.date | None = None, *,
                 case_numbers: Mapping[tuple[str, int], str] | None = None,
                 committee_case_numbers: Mapping[str, str] | None = None,
-                held_back: Sequence[tuple[str, int]] = ()) -> Batch:
+                held_back: Sequence[tuple[str, int]] = (),
+                traffic_lights: Mapping[tuple[str, int], Any] | None = None) -> Batch:
     """Every valid proposal of the batch, ordered by focus area (as configured), working group
     (Danish alphabetical) and number. Given `today`, each gets its meeting and case number
     from the committee calendar; `case_numbers` (working group, Nr.) -> case number (the
     register) takes precedence. `committee_case_numbers`: committee -> the combined case's
-    number; `held_back`: (working group, rows held back by errors)."""
+    number; `held_back`: (working group, rows held back by errors); `traffic_lights`:
+    (working group, Nr.) -> the register's traffic light of the follow-up."""
     from ..meetings import book  # meetings imports this module's neighbours
 
     intakes = list(intakes)
@@ -128,6 +132,7 @@ def batch_items(intakes: Iterable[Intake], config: Config,
     batch.today = today
     batch.committee_case_numbers = dict(committee_case_numbers or {})
     batch.held_back = tuple(held_back)
+    batch.traffic_lights = dict(traffic_lights or {})
     if not batch.committee_case_numbers and today is not None:
         batch.committee_case_numbers = _committee_case_numbers(batch, config, today)
     return batch
