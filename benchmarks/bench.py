@@ -207,6 +207,8 @@ def pdf(n: int) -> None:
                                   "--dato", "2026-12-02"])
         print(f"PDF: demoens dokumenter (generer --pdf, tagget PDF og indholdsfortegnelse) på "
               f"{seconds:.1f} s")
+        for name in ("papirer", "en", "pulje"):
+            (Path(tmp) / name).mkdir()
         papers = make_case_papers(Path(tmp) / "papirer", n)
         single = one_call(papers, Path(tmp) / "en")
         pooled = pool(papers, Path(tmp) / "pulje", None, "auto")

@@ -36,6 +36,8 @@ def main() -> None:
         missing = [k for k in KINDS if f"sagsgenerator/templates/docx/{k}.docx" not in names]
         if missing:
             sys.exit(f"The wheel has no template for: {', '.join(missing)}")
+        if "sagsgenerator/render/fonts/Carlito-Regular.ttf" not in names:
+            sys.exit("The wheel has no font for the action plan's chart")
         run(sys.executable, "-m", "venv", tmp_dir / "venv")
         bin_dir = tmp_dir / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
         run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel)

@@ -282,7 +282,7 @@ def text_cm(text: str, size_pt: float, bold: bool = False) -> float:
     for folder in FONT_DIRS:
         path = folder / FONT_FILES[bold]
         if path.is_file():
-            from PIL import ImageFont  # matplotlib's dependency, installed with the project
+            from PIL import ImageFont  # installed with the project (the chart)
             font = ImageFont.truetype(str(path), 100)
             return font.getlength(text) / 100 * size_pt / 72 * 2.54
     return len(text) * size_pt * (0.55 if bold else 0.5) / 72 * 2.54

@@ -117,3 +117,47 @@ def test_filters_outside_the_list_and_endless_recursion_are_refused(tmp_path):
                             "kalder en makro, der kalder sig selv uden ende")):
         for message in both(template(tmp_path, text), {"p": 1}):
             assert expected in message
+
+
+def test_code_from_the_compile_cache_is_still_bounded(tmp_path, monkeypatch):
+    """The prepared renderer keeps compiled parts between runs (Jinja's bytecode cache); code
+    read back from the cache carries the loop guards, and a changed sandbox (this engine's
+    source) never reuses code compiled by another."""
+    from jinja2.bccache import FileSystemBytecodeCache
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from sagsgenerator.render import engine
+
+    monkeypatch.setattr(engine, "bytecode_cache", lambda: FileSystemBytecodeCache(str(tmp_path)))
+    compiled = []
+    original = SandboxedEnvironment.compile
+    monkeypatch.setattr(SandboxedEnvironment, "compile",
+                        lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    path = template(tmp_path, "{% for i in range(10000) %}{% for j in range(10000) %}"
+                              "{% endfor %}{% endfor %}")
+    for run in range(2):
+        with pytest.raises(TemplateError) as refused:
+            PreparedTemplate(path, "sagsfremstilling").render({}, PROPS)
+        assert "løkkerne må højst gå 1.000.000 gange i ét dokument" in refused.value.danish
+        assert len(compiled) == 1, run        # the second run read the code from the cache
+    assert list(tmp_path.glob("__jinja2_*.cache"))
+    monkeypatch.setattr(engine, "_engine_fingerprint", lambda: "en anden sandkasse")
+    PreparedTemplate(path, "sagsfremstilling")
+    assert len(compiled) == 2
+
+
+def test_a_damaged_cache_file_is_compiled_anew(tmp_path, monkeypatch):
+    from jinja2.bccache import FileSystemBytecodeCache
+
+    from sagsgenerator.render import engine
+
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    monkeypatch.setattr(engine, "bytecode_cache", lambda: FileSystemBytecodeCache(str(cache_dir)))
+    path = template(tmp_path, "Hej {{ p.navn }}")
+    first = PreparedTemplate(path, "k").render({"p": {"navn": "Aarhus"}}, PROPS)
+    for cached in cache_dir.glob("*.cache"):
+        cached.write_bytes(cached.read_bytes()[:20])
+    again = PreparedTemplate(path, "k").render({"p": {"navn": "Aarhus"}}, PROPS)
+    assert again == first
+    assert Document(__import__("io").BytesIO(again)).paragraphs[0].text == "Hej Aarhus"

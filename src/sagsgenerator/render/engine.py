@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
+import hashlib
 import io
+import os
 import re
 import struct
 import sys
@@ -42,6 +45,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.bccache import FileSystemBytecodeCache
 from jinja2 import nodes
 from jinja2.filters import FILTERS
 from jinja2.runtime import markup_join, str_join
@@ -273,6 +277,27 @@ class _Sandbox(SandboxedEnvironment):
                         "cycler": Cycler, "joiner": Joiner, "namespace": Namespace,
                         LOOP_GUARD: _guarded_loop, CONCAT_GUARD: self._concat}
 
+    def compiled(self, source: str) -> Any:
+        """`from_string(source)`, with the compiled code kept between runs in Jinja's bytecode
+        cache (see `bytecode_cache`). docxtpl's own use (`render`) compiles every time."""
+        cache = bytecode_cache()
+        if cache is None:
+            return self.from_string(source)
+        # Jinja keeps one file per name (and checks the source's checksum in it).
+        digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        name = f"sagsgenerator:{_engine_fingerprint()}:{int(bool(self.autoescape))}:{digest}"
+        try:
+            bucket = cache.get_bucket(self, name, None, source)
+        except Exception:   # unreadable or damaged (Jinja unpickles a checksum): compile anew
+            return self.from_string(source)
+        if bucket.code is None:
+            bucket.code = self.compile(source)
+            try:
+                cache.set_bucket(bucket)
+            except OSError:                        # a full disk costs only the next run
+                pass
+        return self.template_class.from_code(self, bucket.code, self.make_globals(None))
+
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         # Jinja returns an Undefined that fails only when used further; refuse at once.
         raise SecurityError(f"access to attribute {attribute!r} of "
@@ -316,6 +341,27 @@ class _ConcatGuard(NodeTransformer):
         self.generic_visit(node)
         call = nodes.Call(nodes.Name(CONCAT_GUARD, "load"), list(node.nodes), [], None, None)
         return call.set_lineno(node.lineno or 1).set_environment(self.env)
+
+
+@functools.cache
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's own cache of compiled templates: a folder of this user's only, in the temporary
+    folder (Jinja creates it with mode 0700 and refuses one someone else owns). Preparing the
+    built-in templates compiles about 15 parts, most of a small run's preparation.
+    SAGSGENERATOR_INGEN_CACHE=1 turns it off."""
+    if os.environ.get("SAGSGENERATOR_INGEN_CACHE"):
+        return None
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):                # no usable temporary folder
+        return None
+
+
+@functools.cache
+def _engine_fingerprint() -> str:
+    """Part of every cache key: the sandbox's rules are in this file (the loop and ~ guards
+    are compiled into the code), so code compiled by another version is never used."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:20]
 
 
 def make_env(autoescape: bool = True) -> SandboxedEnvironment:
@@ -861,7 +907,7 @@ class PreparedTemplate:
         # The core properties docxtpl renders: compiled when they hold a tag.
         core = document.core_properties
         self.core = core
-        self.templated = {name: self.properties_env.from_string(getattr(core, name))
+        self.templated = {name: self.properties_env.compiled(getattr(core, name))
                           for name in TEMPLATED_PROPERTIES if TAG_START.search(getattr(core, name))}
         for name in TEMPLATED_PROPERTIES:
             value = getattr(core, name)
@@ -909,7 +955,7 @@ class PreparedTemplate:
     def _add_story(self, mode: str, part: Any, xml: str, encoding: str) -> None:
         tpl = self.tpl
         source = PARAGRAPH_OPEN.sub(r"\n<w:p\1", tpl.patch_xml(xml))
-        template = self.env.from_string(source) if TAG_START.search(source) else None
+        template = self.env.compiled(source) if TAG_START.search(source) else None
         rels = [r for r in part.rels.values()]
         element = part._element if hasattr(part, "_element") else part.blob
         self.stories.append(_Story(
@@ -960,7 +1006,7 @@ class PreparedTemplate:
         return entry
 
     def _render_story(self, story: _Story, context: Any) -> bytes:
-        source = story.template or self.env.from_string(story.source)
+        source = story.template or self.env.compiled(story.source)
         return self._finish_story(story, _post(self.tpl, source.render(context)))
 
     def _finish_story(self, story: _Story, xml: str) -> bytes:

@@ -25,7 +25,7 @@ from .sessions import Document, Job, Session
 log = logging.getLogger("sagsgenerator.web")
 
 ZIP_NAME = "sagsgenerator-dokumenter.zip"
-# matplotlib's pyplot (the action plan's chart) is not thread-safe: one render at a time.
+# One run at a time: runs share the register file and the machine's cores.
 RENDER_LOCK = threading.Lock()
 
 
