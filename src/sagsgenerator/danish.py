@@ -81,11 +81,13 @@ def format_count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(d: dt.date) -> str:
     """'14. december 2023'."""
     return _babel_format_date(d, "d. MMMM y", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=1024)
 def format_month(year: int, month: int) -> str:
     """'oktober 2018'."""
     return _babel_format_date(dt.date(year, month, 1), "MMMM y", locale=LOCALE)
@@ -98,19 +100,22 @@ _LAST_LETTERS = {"æ": 1, "ä": 1, "ø": 2, "ö": 2, "å": 3}
 _Z_WEIGHT = ord("z") * 4
 
 
-def _weights(ch: str) -> list[int]:
+@functools.lru_cache(maxsize=4096)
+def _weights(ch: str) -> tuple[int, ...]:
+    # Cached: a text has few distinct letters, and a batch sorts thousands of names.
     if ch in _LAST_LETTERS:
-        return [_Z_WEIGHT + _LAST_LETTERS[ch]]
+        return (_Z_WEIGHT + _LAST_LETTERS[ch],)
     if ch == "ü":
         ch = "y"
     base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    return [ord(c) * 4 for c in base or ch]
+    return tuple(ord(c) * 4 for c in base or ch)
 
 
 def sort_key(text: str) -> tuple[tuple[int, ...], str]:
     """Danish collation key for sorted(): case-insensitive, é as e, Æ < Ø < Å after Z."""
     folded = unicodedata.normalize("NFC", text).casefold()
-    return tuple(w for ch in folded for w in _weights(ch)), text
+    weights = _weights
+    return tuple(w for ch in folded for w in weights(ch)), text
 
 
 # Excel stores characters XML cannot hold as _xHHHH_; "_x005F_" escapes a literal "_".

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -127,6 +129,15 @@ def _lines(value, width: int) -> int:
     return sum(max(1, -(-len(line) // max(width - 1, 1))) for line in text.split("\n") or [""])
 
 
+def _style(sheet, **styles):
+    """The style of a cell with `styles`, registered in the workbook, for copying into cells
+    (openpyxl's own way of copying a style: `target._style = copy(source._style)`)."""
+    cell = Cell(sheet)
+    for name, value in styles.items():
+        setattr(cell, name, value)
+    return cell._style
+
+
 def workbook_bytes(items: list[Item], config: Config) -> bytes:
     """The action plan as an Excel workbook that prints (A4 landscape, one page wide, header
     row on every page, municipality and page numbers), with a Status dropdown and a hidden,
@@ -138,6 +149,11 @@ def workbook_bytes(items: list[Item], config: Config) -> bytes:
     bold = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
     fill = PatternFill("solid", fgColor="DCE3EC")
     editable = Protection(locked=False)
+    top = Alignment(wrap_text=True, vertical="top")
+    # Every body cell has one of two styles: made once and copied into each cell (setting
+    # font, alignment and protection cell by cell costs openpyxl a style lookup each).
+    text_style = _style(sheet, font=font, alignment=top, protection=editable)
+    key_style = _style(sheet, font=font, alignment=top)
     for column, (header, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font, cell.fill = bold, fill
@@ -156,10 +172,7 @@ def workbook_bytes(items: list[Item], config: Config) -> bytes:
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=column)
                 set_text(cell, value)  # user text is never a formula
-                cell.font = font
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if column != KEY_COLUMN:
-                    cell.protection = editable
+                cell._style = copy(key_style if column == KEY_COLUMN else text_style)
             if p.start is not None:  # a real date, shown the Danish way
                 start = sheet.cell(row=row, column=9, value=p.start.first_day)
                 start.number_format = DATE_FORMAT if p.start.day else MONTH_FORMAT

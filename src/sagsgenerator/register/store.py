@@ -689,8 +689,11 @@ class Round:
         present = set(numbers)
         group = normalise_group(group_name)
         withdrawn = []
-        for key in self.register.keys(self.period):
-            if key.group == group and key.number not in present and self.withdraw(key):
+        rows = self._conn.execute("SELECT number FROM proposals WHERE period = ? AND group_key = ?"
+                                  " ORDER BY number", (self.period, group)).fetchall()
+        for (number,) in rows:
+            key = ProposalKey(self.period, group, number)
+            if number not in present and self.withdraw(key):
                 withdrawn.append(key)
         return withdrawn
 
