@@ -44,7 +44,7 @@ def case_papers(n: int) -> None:
     from sagsgenerator.config import DEFAULT_CONFIG
     from sagsgenerator.documents import MODULES, TEMPLATE_DIR
     from sagsgenerator.render.context import batch_items
-    from sagsgenerator.render.engine import PreparedTemplate, bind, make_env
+    from sagsgenerator.render.engine import PreparedTemplate, images_for, make_env
     from sagsgenerator.validation.validate import validate_paths
 
     _, intakes = validate_paths([ROOT / "input" / "boern-og-unge.xlsx"])
@@ -57,7 +57,8 @@ def case_papers(n: int) -> None:
 
     def plain_one(planned) -> bytes:
         tpl = DocxTemplate(str(template))
-        tpl.render(bind(planned.context, tpl), jinja_env=make_env())
+        with images_for(tpl):
+            tpl.render(planned.context, jinja_env=make_env())
         buffer = io.BytesIO()
         tpl.save(buffer)
         return buffer.getvalue()

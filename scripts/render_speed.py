@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from sagsgenerator.config import DEFAULT_CONFIG
 from sagsgenerator.documents import MODULES, TEMPLATE_DIR
 from sagsgenerator.render.context import batch_items
-from sagsgenerator.render.engine import PreparedTemplate, bind, make_env
+from sagsgenerator.render.engine import PreparedTemplate, images_for, make_env
 from sagsgenerator.validation.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,8 @@ def main() -> None:
 
     def plain(planned) -> bytes:
         tpl = DocxTemplate(str(template))
-        tpl.render(bind(planned.context, tpl), jinja_env=make_env())
+        with images_for(tpl):
+            tpl.render(planned.context, jinja_env=make_env())
         buffer = io.BytesIO()
         tpl.save(buffer)
         return buffer.getvalue()

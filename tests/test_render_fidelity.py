@@ -163,7 +163,8 @@ def plain_docxtpl(path: Path, context: dict) -> bytes:
     """docxtpl unchanged (its own notes and properties code) in our sandbox, then our
     properties and language, as engine.render sets them."""
     tpl = DocxTemplate(str(path))
-    tpl.render(engine.bind(context, tpl), jinja_env=engine.make_env())
+    with engine.images_for(tpl):
+        tpl.render(context, jinja_env=engine.make_env())
     engine._set_properties(tpl.docx, PROPS, set())
     engine._set_default_language(tpl.docx)
     buffer = io.BytesIO()

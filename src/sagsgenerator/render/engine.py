@@ -16,6 +16,7 @@ pictures), so the same context can be rendered by either renderer.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import functools
@@ -27,7 +28,7 @@ import struct
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,17 +145,31 @@ class _DescribedImage(InlineImage):
                 '<w:t xml:space="preserve">' % inline.xml)
 
 
-def bind(value: Any, tpl: Any) -> Any:
-    """A copy of the context with every Image bound to this template and user text
-    protected from docxtpl's post-processing (and cleaned of XML-illegal characters)."""
-    if isinstance(value, Image):
-        return _DescribedImage(tpl, value)
+# The template whose pictures the document being rendered gets: set by `images_for` around
+# each rendering (a context variable, never a template variable a template could reach).
+_IMAGES_FOR: contextvars.ContextVar[Any] = contextvars.ContextVar("images_for")
+
+
+@contextlib.contextmanager
+def images_for(tpl: Any) -> Iterator[None]:
+    """Render with pictures bound to `tpl` (docxtpl's DocxTemplate, or the prepared
+    renderer's stand-in)."""
+    token = _IMAGES_FOR.set(tpl)
+    try:
+        yield
+    finally:
+        _IMAGES_FOR.reset(token)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template outputs with {{ }}, before autoescape: user text protected
+    from docxtpl's post-processing (and cleaned of XML-illegal characters), a picture bound
+    to the template. Done on output, not on the whole context beforehand: a document shows
+    a few of its context's values, and filters see the text as typed."""
     if isinstance(value, str):
         return protect(value)
-    if isinstance(value, dict):
-        return {k: bind(v, tpl) for k, v in value.items()}
-    if isinstance(value, list):
-        return [bind(v, tpl) for v in value]
+    if isinstance(value, Image):
+        return _DescribedImage(_IMAGES_FOR.get(), value)
     return value
 
 
@@ -270,7 +285,8 @@ class _Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self, autoescape: bool):
-        super().__init__(autoescape=autoescape)
+        # finalize: see `_finalize`; the properties are plain text (`_raw`).
+        super().__init__(autoescape=autoescape, finalize=_finalize if autoescape else None)
         self.filters = {name: FILTERS[name] for name in ALLOWED_FILTERS}
         self.filters["replace"] = _bounded_replace
         self.globals = {"range": _safe_range, "dict": dict, "lipsum": _safe_lipsum,
@@ -592,7 +608,8 @@ def render(template: Path, context: dict[str, Any], properties: Properties, kind
     try:
         tpl.raw_context = _raw(context)
         _reset_budget()
-        tpl.render(bind(context, tpl), jinja_env=make_env())
+        with images_for(tpl):
+            tpl.render(context, jinja_env=make_env())
         document = tpl.docx
         _set_properties(document, properties, tpl.templated)
         _set_default_language(document)
@@ -783,6 +800,87 @@ def tables_need_fixing(source: str) -> bool:
     return False
 
 
+# --- Text instead of lxml where the result is the same ------------------------------------
+#
+# docxtpl parses every rendered body with lxml (fix_tables) and python-docx serialises it
+# again. For well-formed XML that round trip changes only what lxml writes differently from
+# Jinja: an empty element as <a/>, the quotes and underscore Jinja and `protect` escape as
+# character references (&#34; &#39; &#95;) written as characters, and a carriage return
+# read as a line feed. Where a template's blocks can only repeat or leave out whole elements
+# and its values stand only in text (`keeps_structure`), every rendering is well-formed, and
+# `as_lxml_writes` gives the same bytes without the parse (tests/test_fast_render.py
+# compares both ways on arbitrary text).
+
+_SOURCE_TOKEN = re.compile(r"\{%-?\s*(\w*)(.*?)-?%\}|\{\{.*?\}\}|\{#.*?#\}|<[^>]*>", re.S)
+_OPEN_BLOCKS = {"for", "if"}
+_BRANCHES = {"elif", "else"}
+_CLOSE_BLOCKS = {"endfor", "endif"}
+# <a ...></a>; possessive, as it is tried at every tag of a 16 KB body.
+_XML_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
+_EMPTY_ELEMENT = re.compile(rb"<([^\s<>/!?]++)([^<>]*+)(?<!/)></\1>")
+
+
+def keeps_structure(source: str) -> bool:
+    """Whether every rendering of this (patched) part is well-formed XML with the elements
+    of the template: values only in text (never in an attribute), and only {% for %},
+    {% if %} and {% set x = ... %} blocks, each branch of which closes exactly the elements
+    it reopens (a whole paragraph or row, or `</w:t></w:r><w:r><w:t>`), so leaving it out or
+    repeating it keeps the XML balanced."""
+    if "<!" in source or "<?" in source:
+        return False
+    stack: list[tuple[list[str], list[str]]] = [([], [])]     # per open branch: opened, closed
+    for token in _SOURCE_TOKEN.finditer(source):
+        text = token.group(0)
+        opened, closed = stack[-1]
+        if text.startswith("<"):
+            if "{{" in text or "{%" in text or "{#" in text:
+                return False                          # a value or block inside a tag
+            if text.endswith("/>"):
+                continue
+            if text.startswith("</"):
+                name = text[2:-1].strip()
+                if opened:
+                    if opened.pop() != name:
+                        return False
+                else:
+                    closed.append(name)
+            else:
+                opened.append(text[1:-1].split(None, 1)[0])
+        elif text.startswith("{%"):
+            keyword, rest = token.group(1), token.group(2)
+            if keyword in _OPEN_BLOCKS:
+                stack.append(([], []))
+            elif keyword in _BRANCHES or keyword in _CLOSE_BLOCKS:
+                if len(stack) == 1 or opened != closed[::-1]:
+                    return False
+                if keyword in _BRANCHES:
+                    stack[-1] = ([], [])
+                else:
+                    stack.pop()
+            elif not (keyword == "set" and "=" in rest):
+                return False                          # macro, call, raw, autoescape ...
+    opened, closed = stack[0]
+    return len(stack) == 1 and not opened and not closed
+
+
+def as_lxml_writes(xml: str) -> bytes | None:
+    """Rendered XML as lxml would write it after parsing it (UTF-8), or None when it holds a
+    character lxml refuses (then it must be parsed)."""
+    try:
+        data = xml.encode("utf-8")
+    except UnicodeEncodeError:                         # a lone surrogate
+        return None
+    # ILLEGAL_XML, on the bytes (a regular expression costs 0.1 ms a body; this 0.02 ms).
+    if len(data.translate(None, _XML_CONTROLS)) != len(data) \
+            or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        return None
+    if b"&#" in data:
+        data = data.replace(b"&#34;", b'"').replace(b"&#39;", b"'").replace(b"&#95;", b"_")
+    if b"\r" in data:                              # XML's end-of-line handling
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return _EMPTY_ELEMENT.sub(rb"<\1\2/>", data)
+
+
 @dataclass
 class _Story:
     """One part docxtpl renders with Jinja: the body, a header, footer, footnotes or endnotes.
@@ -799,6 +897,7 @@ class _Story:
     next_id: int                  # python-docx's shape id for a picture in this part
     rids: frozenset[str]          # relationship ids the part has
     image_rids: dict[str, str]    # image partname -> rId the part already has
+    keeps_structure: bool = False  # every rendering well-formed: no lxml parse (body only)
 
 
 class _Rendering:
@@ -963,7 +1062,8 @@ class PreparedTemplate:
             template=template, encoding=encoding, next_id=_next_id(element),
             rids=frozenset(r.rId for r in rels),
             image_rids={str(r.target_part.partname): r.rId for r in reversed(rels)
-                        if r.reltype == RT.IMAGE and not r.is_external}))
+                        if r.reltype == RT.IMAGE and not r.is_external},
+            keeps_structure=mode == "body" and keeps_structure(source)))
 
     # Rendering ------------------------------------------------------------------------------
 
@@ -971,7 +1071,6 @@ class PreparedTemplate:
         """The .docx bytes of one document."""
         rendering = _Rendering(self)
         tpl = _Tpl()
-        bound = bind(context, tpl)
         _reset_budget()
         replaced: dict[str, bytes] = {}
         source = None
@@ -980,10 +1079,11 @@ class PreparedTemplate:
                 if story.template is not None:
                     source = story.source
                     tpl.current_rendering_part = _Part(rendering, story)
-                    if story.mode == "body":
-                        replaced[story.name] = self._render_story(story, bound)
-                    else:
-                        replaced[story.name] = self._render_cached(story, bound)
+                    with images_for(tpl):
+                        if story.mode == "body":
+                            replaced[story.name] = self._render_story(story, context)
+                        else:
+                            replaced[story.name] = self._render_cached(story, context)
             replaced[self.core_name] = self._core_xml(context, properties)
         except Exception as exc:
             raise template_error(exc, self.path, self.kind, source) from exc
@@ -1018,6 +1118,10 @@ class PreparedTemplate:
         if self.fix_tables:
             tree = self.tpl.fix_tables(xml)
         else:  # fix_tables only parses when there is no table
+            if story.keeps_structure and "docPr" not in xml:
+                text = as_lxml_writes(xml)
+                if text is not None:
+                    return self._document_xml_text(text, None)
             tree = etree.fromstring(xml.encode("utf-8"), parser=RECOVERING)
         if "docPr" in xml:
             self.tpl.docx_ids_index = 1000
@@ -1031,9 +1135,14 @@ class PreparedTemplate:
         once the namespace declarations the move drops are dropped: lxml removes each
         declaration whose URI is already declared above it (a picture's xmlns:wp, xmlns:r).
         Anything less simple (a URI under another prefix, declared twice) is moved."""
-        text = etree.tostring(body, encoding="utf-8")
+        return self._document_xml_text(etree.tostring(body, encoding="utf-8"), body)
+
+    def _document_xml_text(self, text: bytes, body: Any) -> bytes:
+        """The document part from the body's text (as lxml writes it); `body` is its tree,
+        or None when the body was not parsed (then parsed here if it must be moved)."""
         if self.head is None or not text.startswith(b"<w:body"):
-            return self._document_xml_moved(body)
+            return self._document_xml_moved(body if body is not None else
+                                            etree.fromstring(text, parser=RECOVERING))
         start_end = text.index(b">") + 1
         start, rest = text[:start_end], text[start_end:]
         if b"xmlns:" in rest:
@@ -1044,7 +1153,8 @@ class PreparedTemplate:
             if self.root_ns.get(prefix) == uri:
                 redundant = True
             elif uri in self.root_uris or uri in kept:
-                return self._document_xml_moved(body)
+                return self._document_xml_moved(body if body is not None else
+                                                etree.fromstring(text, parser=RECOVERING))
             else:
                 kept.add(uri)
         if redundant:
