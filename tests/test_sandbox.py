@@ -161,3 +161,30 @@ def test_a_damaged_cache_file_is_compiled_anew(tmp_path, monkeypatch):
     again = PreparedTemplate(path, "k").render({"p": {"navn": "Aarhus"}}, PROPS)
     assert again == first
     assert Document(__import__("io").BytesIO(again)).paragraphs[0].text == "Hej Aarhus"
+
+
+def test_patched_parts_are_kept_in_the_cache_and_give_the_same_document(tmp_path, monkeypatch):
+    """docxtpl's patch_xml runs once per part and docxtpl version; a prepared template from
+    the cache renders the same bytes."""
+    from docxtpl import DocxTemplate
+    from jinja2.bccache import FileSystemBytecodeCache
+
+    from sagsgenerator.render import engine
+
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    monkeypatch.setattr(engine, "bytecode_cache", lambda: FileSystemBytecodeCache(str(cache_dir)))
+    patched = []
+    original = DocxTemplate.patch_xml
+    monkeypatch.setattr(DocxTemplate, "patch_xml",
+                        lambda self, xml: patched.append(1) or original(self, xml))
+    path = template(tmp_path, "Hej {{ p.navn }}")
+    context = {"p": {"navn": "Aarhus"}}
+    first = PreparedTemplate(path, "k").render(context, PROPS)
+    made = len(patched)
+    assert made >= 1 and list(cache_dir.glob("sagsgenerator-patched-*.xml"))
+    assert PreparedTemplate(path, "k").render(context, PROPS) == first
+    assert len(patched) == made                          # read from the cache
+    monkeypatch.setattr(engine, "_patch_fingerprint", lambda: "en anden docxtpl")
+    assert PreparedTemplate(path, "k").render(context, PROPS) == first
+    assert len(patched) == 2 * made

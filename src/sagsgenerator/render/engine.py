@@ -373,6 +373,38 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
         return None
 
 
+def _patched(tpl: DocxTemplate, xml: str) -> str:
+    """docxtpl's patch_xml of a part, one paragraph a line: kept beside Jinja's compiled code
+    in the same cache folder (patching is half of preparing a template; a part's patched
+    text depends only on its XML and docxtpl's code)."""
+    cache = bytecode_cache()
+    if cache is None:
+        return PARAGRAPH_OPEN.sub(r"\n<w:p\1", tpl.patch_xml(xml))
+    digest = hashlib.sha256(xml.encode("utf-8", "surrogatepass")).hexdigest()
+    path = Path(cache.directory) / f"sagsgenerator-patched-{_patch_fingerprint()}-{digest}.xml"
+    try:
+        return path.read_text(encoding="utf-8", errors="surrogatepass")
+    except (OSError, UnicodeDecodeError):
+        pass
+    source = PARAGRAPH_OPEN.sub(r"\n<w:p\1", tpl.patch_xml(xml))
+    try:
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(source, encoding="utf-8", errors="surrogatepass")
+        os.replace(temporary, path)                  # whole or not at all
+    except OSError:                                  # a full disk costs only the next run
+        pass
+    return source
+
+
+@functools.cache
+def _patch_fingerprint() -> str:
+    """docxtpl's version and this file: a patched text made by other code is never used."""
+    import docxtpl
+
+    return hashlib.sha256(f"{docxtpl.__version__}".encode() + _engine_fingerprint().encode()
+                          ).hexdigest()[:20]
+
+
 @functools.cache
 def _engine_fingerprint() -> str:
     """Part of every cache key: the sandbox's rules are in this file (the loop and ~ guards
@@ -1053,7 +1085,7 @@ class PreparedTemplate:
 
     def _add_story(self, mode: str, part: Any, xml: str, encoding: str) -> None:
         tpl = self.tpl
-        source = PARAGRAPH_OPEN.sub(r"\n<w:p\1", tpl.patch_xml(xml))
+        source = _patched(tpl, xml)
         template = self.env.compiled(source) if TAG_START.search(source) else None
         rels = [r for r in part.rels.values()]
         element = part._element if hasattr(part, "_element") else part.blob
