@@ -11,9 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_subpackage_and_the_templates_are_packaged():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     source = ROOT / "src"
+    # Every folder that holds a file to ship (code or data) is listed.
     packages = {".".join(p.parent.relative_to(source).parts)
-                for p in (source / "sagsgenerator").rglob("__init__.py")}
-    assert set(config["packages"]) == packages | {"sagsgenerator.templates"}
+                for p in (source / "sagsgenerator").rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}
+    assert set(config["packages"]) == packages | {"sagsgenerator.templates",
+                                                  "sagsgenerator.templates.docx"}
     assert config["package-dir"]["sagsgenerator.templates"] == "templates"
     assert sorted(p.name for p in (ROOT / "templates" / "docx").glob("*.docx")) == [
         "handleplan.docx", "idekatalog.docx", "opfoelgning.docx", "sagsfremstilling.docx",
