@@ -188,24 +188,30 @@ def _record(result: BatchResult, store: Register, round_: Round, kinds: Sequence
     case_numbers: dict[tuple[str, int], str] = {}
     lights: dict[tuple[str, int], TrafficLight] = {}
     for intake in result.intakes:
-        kept = []
+        keys = []
         for proposal in intake.proposals:
             recorded = round_.record(proposal)
             found = [_register_finding(w, intake, proposal) for w in recorded.warnings]
             intake.report.add(found)
             result.report.add(found)
-            decided = store.decisions(recorded.key)
-            if decided:
-                proposal = proposal.model_copy(
-                    update={name: d.value for name, d in decided.items()})
-            kept.append(proposal)
+            keys.append(recorded.key)
             number = (round_.case_number(recorded.key) if "sagsfremstilling" in kinds
                       else store.case_number_of(recorded.key))
             if number and intake.group is not None:
                 case_numbers[(intake.group.name, proposal.number)] = number
-            if "opfoelgning" in kinds and intake.group is not None:
-                lights[(intake.group.name, proposal.number)] = store.traffic_light(
-                    recorded.key, today)
+        # The decisions in force and the traffic lights of the workbook's proposals, read
+        # together (nothing above changes them: recording adds versions and statuses only
+        # of the proposal recorded).
+        read = store.decisions_and_lights(keys, today, lights="opfoelgning" in kinds)
+        kept = []
+        for proposal, key in zip(intake.proposals, keys):
+            decided, light = read[key]
+            if decided:
+                proposal = proposal.model_copy(
+                    update={name: d.value for name, d in decided.items()})
+            kept.append(proposal)
+            if light is not None and intake.group is not None:
+                lights[(intake.group.name, proposal.number)] = light
         intake.proposals = kept
         if intake.group is not None and intake.numbers:
             round_.withdraw_missing(intake.group.name, intake.numbers)
