@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from ..config import DEFAULT_CONFIG, Config
-from ..output import atomic_write
+from ..output import atomic_write, refuse_input
 from ..processes import worker_init
 from ..render.context import Batch, Item, batch_items
 from ..render.engine import PreparedTemplate
@@ -329,6 +329,8 @@ def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, ou
             module = MODULES[kind]
             template = str(template_path(kind, template_dir))
             targets = [out_dir / _unique(module.file_name(item), names) for item in items]
+            for target in targets:
+                refuse_input(target)        # the workers started before the inputs were known
             starts = range(0, len(items), size)
             for n, start in enumerate(starts):
                 paths = targets[start:start + size]
@@ -341,6 +343,7 @@ def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, ou
         for planned in MODULES[kind].plan(items, config):
             job = (kind, str(template_path(planned.template, template_dir)),
                    _dated(planned, when), out_dir / _unique(planned.name, names))
+            refuse_input(job[3])
             slots.append((kind, 1, pool.submit(_write_in_worker, [job])))
     slots = [(kind, n, f if isinstance(f, Future) else f()) for kind, n, f in slots]
     workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
