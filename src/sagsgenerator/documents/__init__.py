@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import importlib.resources
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -120,6 +121,10 @@ def _write_in_worker(jobs: list[Job]) -> list[Path]:
     global _WORKER
     _WORKER = _WORKER or _Renderer()
     return [_WORKER.write(job) for job in jobs]
+
+
+def _write_pickled_in_worker(data: bytes) -> list[Path]:
+    return _write_in_worker(pickle.loads(data))
 
 
 def _plan_and_write_in_worker(kind: str, template: str, items: list[Item], targets: list[Path],
@@ -340,11 +345,17 @@ def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, ou
                 # The first half starts now; the rest queues behind the large documents.
                 slots.append((kind, len(paths), submit() if n < len(starts) // 2 else submit))
             continue
-        for planned in MODULES[kind].plan(items, config):
+        plans = MODULES[kind].plan(items, config)
+        plans.reverse()
+        while plans:
+            planned = plans.pop()
             job = (kind, str(template_path(planned.template, template_dir)),
                    _dated(planned, when), out_dir / _unique(planned.name, names))
             refuse_input(job[3])
-            slots.append((kind, 1, pool.submit(_write_in_worker, [job])))
+            # Held as its pickle until the worker is done: a third of the context's size.
+            data = pickle.dumps([job], pickle.HIGHEST_PROTOCOL)
+            del job, planned
+            slots.append((kind, 1, pool.submit(_write_pickled_in_worker, data)))
     slots = [(kind, n, f if isinstance(f, Future) else f()) for kind, n, f in slots]
     workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
     total = sum(n for _, n, _ in slots)
