@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from ..config import DEFAULT_CONFIG, Config
 from ..output import atomic_write, refuse_input
 from ..processes import worker_init
-from ..render.context import Batch, Item, batch_items
+from ..render.context import Batch, Item, batch_items, remembered_fields
 from ..render.engine import PreparedTemplate
 from ..render.office import convert_to_pdf, request_field_update
 from ..model import Intake
@@ -178,10 +178,11 @@ def _plan(items: Batch, out_dir: Path, wanted: set[str], config: Config,
     when = _when(today)
     jobs: list[Job] = []
     names: set[str] = set()
-    for kind in (k for k in KINDS if k in wanted and items):
-        for planned in MODULES[kind].plan(items, config):
-            jobs.append((kind, str(template_path(planned.template, template_dir)),
-                         _dated(planned, when), out_dir / _unique(planned.name, names)))
+    with remembered_fields():           # each proposal formatted once for all kinds
+        for kind in (k for k in KINDS if k in wanted and items):
+            for planned in MODULES[kind].plan(items, config):
+                jobs.append((kind, str(template_path(planned.template, template_dir)),
+                             _dated(planned, when), out_dir / _unique(planned.name, names)))
     return jobs
 
 
@@ -329,33 +330,34 @@ def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, ou
     # call that submits them, for case papers queued behind the large documents).
     slots: list[tuple[str, int, Future | Callable[[], Future]]] = []
     size = max(8, min(50, len(items) // (workers * 8)))
-    for kind in (k for k in KINDS if k in wanted):
-        if kind in PER_ITEM_KINDS:
-            module = MODULES[kind]
-            template = str(template_path(kind, template_dir))
-            targets = [out_dir / _unique(module.file_name(item), names) for item in items]
-            for target in targets:
-                refuse_input(target)        # the workers started before the inputs were known
-            starts = range(0, len(items), size)
-            for n, start in enumerate(starts):
-                paths = targets[start:start + size]
-                submit = functools.partial(pool.submit, _plan_and_write_in_worker, kind,
-                                           template, _part(items, start, start + size),
-                                           paths, config, when)
-                # The first half starts now; the rest queues behind the large documents.
-                slots.append((kind, len(paths), submit() if n < len(starts) // 2 else submit))
-            continue
-        plans = MODULES[kind].plan(items, config)
-        plans.reverse()
-        while plans:
-            planned = plans.pop()
-            job = (kind, str(template_path(planned.template, template_dir)),
-                   _dated(planned, when), out_dir / _unique(planned.name, names))
-            refuse_input(job[3])
-            # Held as its pickle until the worker is done: a third of the context's size.
-            data = pickle.dumps([job], pickle.HIGHEST_PROTOCOL)
-            del job, planned
-            slots.append((kind, 1, pool.submit(_write_pickled_in_worker, data)))
+    with remembered_fields():           # each proposal formatted once for all kinds
+        for kind in (k for k in KINDS if k in wanted):
+            if kind in PER_ITEM_KINDS:
+                module = MODULES[kind]
+                template = str(template_path(kind, template_dir))
+                targets = [out_dir / _unique(module.file_name(item), names) for item in items]
+                for target in targets:
+                    refuse_input(target)        # the workers started before the inputs were known
+                starts = range(0, len(items), size)
+                for n, start in enumerate(starts):
+                    paths = targets[start:start + size]
+                    submit = functools.partial(pool.submit, _plan_and_write_in_worker, kind,
+                                               template, _part(items, start, start + size),
+                                               paths, config, when)
+                    # The first half starts now; the rest queues behind the large documents.
+                    slots.append((kind, len(paths), submit() if n < len(starts) // 2 else submit))
+                continue
+            plans = MODULES[kind].plan(items, config)
+            plans.reverse()
+            while plans:
+                planned = plans.pop()
+                job = (kind, str(template_path(planned.template, template_dir)),
+                       _dated(planned, when), out_dir / _unique(planned.name, names))
+                refuse_input(job[3])
+                # Held as its pickle until the worker is done: a third of the context's size.
+                data = pickle.dumps([job], pickle.HIGHEST_PROTOCOL)
+                del job, planned
+                slots.append((kind, 1, pool.submit(_write_pickled_in_worker, data)))
     slots = [(kind, n, f if isinstance(f, Future) else f()) for kind, n, f in slots]
     workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
     total = sum(n for _, n, _ in slots)
