@@ -135,7 +135,9 @@ class Register:
         self.path = path
         self.config = config
         self.case_number_pattern = config.case_number_pattern
-        fields_used(self.case_number_pattern)  # a bad pattern stops here, in Danish
+        # A bad pattern stops here, in Danish; the fields that scope its counter.
+        self._scope_fields = [name for name in fields_used(self.case_number_pattern)
+                              if name != "nr"]
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -752,8 +754,9 @@ class Round:
         row = self.register._require(key)
         if row["case_number"]:
             return row["case_number"]
-        latest = self.register._versions(row["id"], key, latest=True)[-1]
-        committee = latest.working_group.get("committee") or ""
+        group, = self._conn.execute("SELECT working_group FROM versions WHERE proposal_id = ? "
+                                    "ORDER BY version DESC LIMIT 1", (row["id"],)).fetchone()
+        committee = json.loads(group).get("committee") or ""
         number = self._next_number({"aar": self.today.year, "periode": key.period,
                                     "udvalg": committee_abbreviation(committee)})
         self._conn.execute("UPDATE proposals SET case_number = ?, case_assigned_on = ? WHERE id = ?",
@@ -780,7 +783,7 @@ class Round:
         the pattern shows); a number once handed out is never handed out again."""
         pattern = self.register.case_number_pattern
         scope = "|".join([pattern] + [f"{name}={values[name]}"
-                                      for name in fields_used(pattern) if name != "nr"])
+                                      for name in self.register._scope_fields])
         found = self._conn.execute("SELECT last FROM counters WHERE scope = ?", (scope,)).fetchone()
         last = found[0] if found else 0
         while True:
