@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import DEFAULT_CONFIG, Config
-from .documents import KINDS, Written, write_documents
+from .documents import KINDS, Written, render_pool, write_documents
 from typing import Any
 
 from .errors import RegisterError, TemplatesInvalid
@@ -41,6 +41,8 @@ from .validation.cells import CellProblem, Place, convert_cell
 from .validation.validate import expand_paths, validate_paths
 
 Progress = Callable[[int, int], None]
+# From this many workbooks the documents' worker processes are started before reading.
+POOL_FROM_FILES = 8
 
 
 @dataclass
@@ -125,10 +127,13 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
     if changes_since is not None and register is None:
         raise RegisterError("Ændringer siden en dato kræver registret: kør uden --uden-register.")
     remove_stale_temporaries(out_dir)
-    result = validate_batch(paths, config=config, strict=strict, display_names=display_names,
-                            skip=[out_dir, *([marks_dir] if marks_dir else [])],
-                            workers=workers)
+    skip = [out_dir, *([marks_dir] if marks_dir else [])]
     with contextlib.ExitStack() as stack:
+        # A large batch: the workers that render are started before anything is read.
+        pool = (stack.enter_context(render_pool(workers))
+                if len(expand_paths(paths, skip)[0]) >= POOL_FROM_FILES else None)
+        result = validate_batch(paths, config=config, strict=strict,
+                                display_names=display_names, skip=skip, workers=workers)
         numbers: dict[str, Any] = {"held_back": _held_back(result)}
         if register is not None:
             store = stack.enter_context(Register.open(register, config))
@@ -142,7 +147,8 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
             result.documents = write_documents(result.intakes, out_dir, kinds, config,
                                                pdf=pdf or pdfa, pdfa=pdfa,
                                                template_dir=template_dir, workers=workers,
-                                               progress=progress, today=today, **numbers)
+                                               progress=progress, today=today, pool=pool,
+                                               **numbers)
             if changes_since is not None:
                 _track_changes(result, store, changes_since, out_dir, kinds, config, today,
                                template_dir, numbers)
@@ -182,24 +188,30 @@ def _record(result: BatchResult, store: Register, round_: Round, kinds: Sequence
     case_numbers: dict[tuple[str, int], str] = {}
     lights: dict[tuple[str, int], TrafficLight] = {}
     for intake in result.intakes:
-        kept = []
+        keys = []
         for proposal in intake.proposals:
             recorded = round_.record(proposal)
             found = [_register_finding(w, intake, proposal) for w in recorded.warnings]
             intake.report.add(found)
             result.report.add(found)
-            decided = store.decisions(recorded.key)
-            if decided:
-                proposal = proposal.model_copy(
-                    update={name: d.value for name, d in decided.items()})
-            kept.append(proposal)
+            keys.append(recorded.key)
             number = (round_.case_number(recorded.key) if "sagsfremstilling" in kinds
                       else store.case_number_of(recorded.key))
             if number and intake.group is not None:
                 case_numbers[(intake.group.name, proposal.number)] = number
-            if "opfoelgning" in kinds and intake.group is not None:
-                lights[(intake.group.name, proposal.number)] = store.traffic_light(
-                    recorded.key, today)
+        # The decisions in force and the traffic lights of the workbook's proposals, read
+        # together (nothing above changes them: recording adds versions and statuses only
+        # of the proposal recorded).
+        read = store.decisions_and_lights(keys, today, lights="opfoelgning" in kinds)
+        kept = []
+        for proposal, key in zip(intake.proposals, keys):
+            decided, light = read[key]
+            if decided:
+                proposal = proposal.model_copy(
+                    update={name: d.value for name, d in decided.items()})
+            kept.append(proposal)
+            if light is not None and intake.group is not None:
+                lights[(intake.group.name, proposal.number)] = light
         intake.proposals = kept
         if intake.group is not None and intake.numbers:
             round_.withdraw_missing(intake.group.name, intake.numbers)

@@ -12,21 +12,24 @@ machine's cores, each worker preparing the templates once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import importlib.resources
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
 
 from ..config import DEFAULT_CONFIG, Config
-from ..output import atomic_write
+from ..output import atomic_write, refuse_input
 from ..processes import worker_init
-from ..render.context import batch_items
+from ..render.context import Batch, Item, batch_items, remembered_fields
 from ..render.engine import PreparedTemplate
 from ..render.office import convert_to_pdf, request_field_update
 from ..model import Intake
@@ -83,10 +86,16 @@ class Written(NamedTuple):
 
     kind: str
     path: Path
+
+
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_FROM = 60
+# Kinds with one document per item, planned by the worker that renders them (from the
+# items, which pickle smaller than the contexts); the module has `file_name(item)`.
+PER_ITEM_KINDS = ("sagsfremstilling",)
 
-__all__ = ["KINDS", "KIND_INFO", "TEMPLATE_DIR", "Written", "render_documents", "write_documents"]
+__all__ = ["KINDS", "KIND_INFO", "TEMPLATE_DIR", "Written", "render_documents", "render_pool",
+           "write_documents"]
 
 Job = tuple[str, str, Planned, Path]          # kind, template path, planned, target
 
@@ -114,6 +123,39 @@ def _write_in_worker(jobs: list[Job]) -> list[Path]:
     return [_WORKER.write(job) for job in jobs]
 
 
+def _write_pickled_in_worker(data: bytes) -> list[Path]:
+    return _write_in_worker(pickle.loads(data))
+
+
+def _plan_and_write_in_worker(kind: str, template: str, items: list[Item], targets: list[Path],
+                              config: Config, when: dt.datetime | None) -> list[Path]:
+    """Plan the documents of a per-item kind for some items, and write them to `targets`."""
+    planned = MODULES[kind].plan(items, config)
+    return _write_in_worker([(kind, template, _dated(p, when), target)
+                             for p, target in zip(planned, targets)])
+
+
+def _started() -> None:
+    """Nothing: submitted once to start the workers of a pool."""
+
+
+@contextlib.contextmanager
+def render_pool(workers: int | None = None) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for `write_documents`, started now. A worker forked later holds
+    (and counts in its memory) everything this process has read by then, so the pipeline
+    starts them before it reads a large batch. None with one worker."""
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(workers, initializer=worker_init)
+    try:
+        pool.submit(_started)            # forks every worker now (fork starts them all)
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def template_path(name: str, folder: Path | None = None) -> Path:
     """The municipality's own template when its folder has one, else the built-in."""
     own = folder / f"{name}.docx" if folder else None
@@ -126,25 +168,43 @@ def plan_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] = 
                    today: dt.date | None = None, **numbers: Any) -> tuple[list[Job], list]:
     """Every document to write, in order, and the batch's items. `numbers` are the case
     numbers from the register (see render.context.batch_items)."""
+    wanted = _wanted(kinds)
+    items = batch_items(intakes, config, today, **numbers)
+    return _plan(items, out_dir, wanted, config, template_dir, today), items
+
+
+def _plan(items: Batch, out_dir: Path, wanted: set[str], config: Config,
+          template_dir: Path | None, today: dt.date | None) -> list[Job]:
+    when = _when(today)
+    jobs: list[Job] = []
+    names: set[str] = set()
+    with remembered_fields():           # each proposal formatted once for all kinds
+        for kind in (k for k in KINDS if k in wanted and items):
+            for planned in MODULES[kind].plan(items, config):
+                jobs.append((kind, str(template_path(planned.template, template_dir)),
+                             _dated(planned, when), out_dir / _unique(planned.name, names)))
+    return jobs
+
+
+def _wanted(kinds: Iterable[str]) -> set[str]:
     wanted = set(kinds)
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"Ukendt dokumenttype: {', '.join(sorted(unknown))}. "
                          f"Vælg mellem {', '.join(KINDS)}.")
-    items = batch_items(intakes, config, today, **numbers)
-    # Created and modified: the run's date, so reruns with the same --dato are identical.
-    when = dt.datetime.combine(today, dt.time()) if today is not None else None
-    jobs: list[Job] = []
-    names: set[str] = set()
-    for kind in (k for k in KINDS if k in wanted and items):
-        for planned in MODULES[kind].plan(items, config):
-            if when is not None:
-                planned = dataclasses.replace(planned, properties=dataclasses.replace(
-                    planned.properties, when=when))
-            name = _unique(planned.name, names)
-            jobs.append((kind, str(template_path(planned.template, template_dir)), planned,
-                         out_dir / name))
-    return jobs, items
+    return wanted
+
+
+def _when(today: dt.date | None) -> dt.datetime | None:
+    """Created and modified: the run's date, so reruns with the same --dato are identical."""
+    return dt.datetime.combine(today, dt.time()) if today is not None else None
+
+
+def _dated(planned: Planned, when: dt.datetime | None) -> Planned:
+    if when is None:
+        return planned
+    return dataclasses.replace(planned, properties=dataclasses.replace(planned.properties,
+                                                                       when=when))
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -178,7 +238,7 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                     held_back: Sequence[tuple[str, int]] = (),
                     pdfa: bool = False,
                     traffic_lights: Mapping[tuple[str, int], TrafficLight] | None = None,
-                    ) -> list[Written]:
+                    pool: ProcessPoolExecutor | None = None) -> list[Written]:
     """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
     in order.
 
@@ -187,15 +247,56 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
     total documents are written. With pdf=True every .docx is also converted to tagged PDF
     (PDF/A-2b with pdfa=True) by a pool of LibreOffice processes, which also updates the
     catalogue's table of contents; without it Word updates the table on open. One
-    LibreOffice process."""
+    LibreOffice process. `pool`: worker processes already started (`render_pool`)."""
     kinds = list(kinds)
-    jobs, items = plan_documents(intakes, out_dir, kinds, config, template_dir, today,
-                                 case_numbers=case_numbers,
-                                 committee_case_numbers=committee_case_numbers,
-                                 held_back=held_back, traffic_lights=traffic_lights)
-    if not jobs:
-        return []
+    numbers = dict(case_numbers=case_numbers, committee_case_numbers=committee_case_numbers,
+                   held_back=held_back, traffic_lights=traffic_lights)
     workers = workers or os.cpu_count() or 1
+    wanted = _wanted(kinds)
+    items = batch_items(intakes, config, today, **numbers)
+    # At least this many documents (a per-item kind gives one per item, another kind one or
+    # more): then worker processes share them, each planning its own case papers.
+    least = sum(len(items) if k in PER_ITEM_KINDS else 1 for k in KINDS if k in wanted)
+    if items and (pool is not None or workers > 1) and least >= PARALLEL_FROM:
+        with contextlib.ExitStack() as stack:
+            if pool is None:
+                pool = stack.enter_context(render_pool(workers))
+            written, workbook = _write_in_parallel(pool, workers, items, out_dir, wanted, config,
+                                                   template_dir, today, progress)
+    else:
+        written, workbook = _write_here(items, out_dir, wanted, config, template_dir, today,
+                                        workers, progress)
+    if not written:
+        return []
+    if workbook is not None:
+        at = max((i for i, w in enumerate(written) if w.kind == "handleplan"),
+                 default=len(written) - 1)
+        written.insert(at + 1, Written("handleplan", atomic_write(
+            out_dir / handleplan.WORKBOOK_NAME, lambda tmp: tmp.write_bytes(workbook))))
+    with_index = [w.path for w in written if w.kind in INDEXED_KINDS and w.path.suffix == ".docx"]
+    if pdf:
+        # One pool of LibreOffice processes: the catalogue's table of contents is updated
+        # (page numbers, links) and saved, and every document becomes a tagged PDF.
+        kind_of = {w.path: w.kind for w in written}
+        docx = [w.path for w in written if w.path.suffix == ".docx"]
+        pdfs = convert_to_pdf(docx, out_dir, tagged=True, pdfa=pdfa, workers=workers,
+                              update_indexes=bool(with_index))
+        written += [Written(kind_of[d], p) for d, p in zip(docx, pdfs)]
+    else:
+        # Without LibreOffice's pass, Word fills the table of contents when it opens the file.
+        for path in with_index:
+            request_field_update(path)
+    return written
+
+
+def _write_here(items: Batch, out_dir: Path, wanted: set[str], config: Config,
+                template_dir: Path | None, today: dt.date | None, workers: int,
+                progress: Callable[[int, int], None] | None,
+                ) -> tuple[list[Written], bytes | None]:
+    """A small batch: planned here, rendered here (or by workers started for it)."""
+    jobs = _plan(items, out_dir, wanted, config, template_dir, today)
+    if not jobs:
+        return [], None
     paths: list[Path] = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         size = max(8, len(jobs) // (workers * 8))
@@ -211,24 +312,71 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
             paths.append(renderer.write(job))
             if progress:
                 progress(1, len(jobs))
-    written = [Written(job[0], path) for job, path in zip(jobs, paths)]
-    if "handleplan" in kinds:
-        data = handleplan.workbook_bytes(items, config)
-        at = max((i for i, w in enumerate(written) if w.kind == "handleplan"),
-                 default=len(written) - 1)
-        written.insert(at + 1, Written("handleplan", atomic_write(
-            out_dir / handleplan.WORKBOOK_NAME, lambda tmp: tmp.write_bytes(data))))
-    with_index = [w.path for w in written if w.kind in INDEXED_KINDS and w.path.suffix == ".docx"]
-    if pdf:
-        # One pool of LibreOffice processes: the catalogue's table of contents is updated
-        # (page numbers, links) and saved, and every document becomes a tagged PDF.
-        kind_of = {w.path: w.kind for w in written}
-        docx = [w.path for w in written if w.path.suffix == ".docx"]
-        pdfs = convert_to_pdf(docx, out_dir, tagged=True, pdfa=pdfa, workers=workers,
-                              update_indexes=bool(with_index))
-        written += [Written(kind_of[d], p) for d, p in zip(docx, pdfs)]
-    else:
-        # Without LibreOffice's pass, Word fills the table of contents when it opens the file.
-        for path in with_index:
-            request_field_update(path)
-    return written
+    workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
+    return [Written(job[0], path) for job, path in zip(jobs, paths)], workbook
+
+
+def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, out_dir: Path,
+                       wanted: set[str], config: Config, template_dir: Path | None,
+                       today: dt.date | None, progress: Callable[[int, int], None] | None,
+                       ) -> tuple[list[Written], bytes | None]:
+    """A large batch over the pool's workers, this process never idle: the workers plan and
+    render the case papers in chunks of items; meanwhile this process plans the large
+    documents (each one task, queued early so that no worker is left with one at the end)
+    and makes handleplan.xlsx. Files and their order are those of `plan_documents`."""
+    when = _when(today)
+    names: set[str] = set()
+    # In the documents' order: kind, how many documents, the future of their paths (or the
+    # call that submits them, for case papers queued behind the large documents).
+    slots: list[tuple[str, int, Future | Callable[[], Future]]] = []
+    size = max(8, min(50, len(items) // (workers * 8)))
+    with remembered_fields():           # each proposal formatted once for all kinds
+        for kind in (k for k in KINDS if k in wanted):
+            if kind in PER_ITEM_KINDS:
+                module = MODULES[kind]
+                template = str(template_path(kind, template_dir))
+                targets = [out_dir / _unique(module.file_name(item), names) for item in items]
+                for target in targets:
+                    refuse_input(target)        # the workers started before the inputs were known
+                starts = range(0, len(items), size)
+                for n, start in enumerate(starts):
+                    paths = targets[start:start + size]
+                    submit = functools.partial(pool.submit, _plan_and_write_in_worker, kind,
+                                               template, _part(items, start, start + size),
+                                               paths, config, when)
+                    # The first half starts now; the rest queues behind the large documents.
+                    slots.append((kind, len(paths), submit() if n < len(starts) // 2 else submit))
+                continue
+            plans = MODULES[kind].plan(items, config)
+            plans.reverse()
+            while plans:
+                planned = plans.pop()
+                job = (kind, str(template_path(planned.template, template_dir)),
+                       _dated(planned, when), out_dir / _unique(planned.name, names))
+                refuse_input(job[3])
+                # Held as its pickle until the worker is done: a third of the context's size.
+                data = pickle.dumps([job], pickle.HIGHEST_PROTOCOL)
+                del job, planned
+                slots.append((kind, 1, pool.submit(_write_pickled_in_worker, data)))
+    slots = [(kind, n, f if isinstance(f, Future) else f()) for kind, n, f in slots]
+    workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
+    total = sum(n for _, n, _ in slots)
+    written: list[Written] = []
+    for kind, n, future in slots:
+        written += [Written(kind, path) for path in future.result()]
+        if progress:
+            progress(n, total)
+    return written, workbook
+
+
+def _part(items: Batch, start: int, stop: int) -> Batch:
+    """Some of the batch's items, with what concerns the whole batch (a worker plans their
+    case papers); the traffic lights only of these items."""
+    part = Batch(items[start:stop])
+    part.today = items.today
+    part.committee_case_numbers = items.committee_case_numbers
+    part.held_back = items.held_back
+    lights = items.traffic_lights
+    part.traffic_lights = {key: lights[key] for key in ((i.group, i.proposal.number)
+                                                        for i in part) if key in lights}
+    return part

@@ -57,9 +57,13 @@ def _plain(value: Any, kind: str) -> Any:
     return str(value)
 
 
+# json.dumps with these options, made once (dumps builds an encoder per call otherwise).
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def encode(field: str, value: Any) -> str:
     """The stored JSON of a field's value; equal values give equal text."""
-    return json.dumps(_plain(value, COLUMNS[field].kind), ensure_ascii=False, sort_keys=True)
+    return _JSON.encode(_plain(value, COLUMNS[field].kind))
 
 
 def decode(field: str, stored: str) -> Any:

@@ -4,11 +4,12 @@ Danish way. Templates only place these values; every wording decision is made he
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
@@ -395,9 +396,35 @@ def start_text(p: Proposal) -> str:
     return unbreakable(p.start.danish) if p.start else NOT_SET
 
 
+# Inside `remembered_fields()`: id(item) -> (item, its fields), so that the documents of a
+# batch (catalogue, plan, follow-up, committee cases) format each proposal once.
+_REMEMBERED: dict[int, tuple[Item, dict[str, Any]]] | None = None
+
+
+@contextlib.contextmanager
+def remembered_fields() -> Iterator[None]:
+    """While the block runs, `proposal_fields` formats each item once (then copies)."""
+    global _REMEMBERED
+    outer, _REMEMBERED = _REMEMBERED, (_REMEMBERED if _REMEMBERED is not None else {})
+    try:
+        yield
+    finally:
+        _REMEMBERED = outer
+
+
 def proposal_fields(item: Item) -> dict[str, Any]:
     """Every field of a proposal as display text ('' when empty); long texts also as
-    paragraphs (`*_paragraphs`: one per Alt+Enter line)."""
+    paragraphs (`*_paragraphs`: one per Alt+Enter line). A new dict each call (callers add
+    to it)."""
+    if _REMEMBERED is None:
+        return _proposal_fields(item)
+    hit = _REMEMBERED.get(id(item))
+    if hit is None or hit[0] is not item:
+        hit = _REMEMBERED[id(item)] = (item, _proposal_fields(item))
+    return dict(hit[1])
+
+
+def _proposal_fields(item: Item) -> dict[str, Any]:
     p = item.proposal
     return {
         "number": p.number,
