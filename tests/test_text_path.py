@@ -126,3 +126,58 @@ def test_illegal_characters_take_the_parse():
     assert engine.as_lxml_writes("<w:t>a\x0bb</w:t>") is None
     assert engine.as_lxml_writes("<w:t>a\ufffe</w:t>") is None
     assert engine.as_lxml_writes("<w:t>a\ud800</w:t>") is None
+
+
+@pytest.fixture(scope="module")
+def many_items(tmp_path_factory):
+    """150 proposals in 19 workbooks, with multi-line text, quotes and empty fields: a
+    catalogue and a plan long enough to be written in many stretches."""
+    from conftest import GROUP, proposal, write_intake
+
+    folder = tmp_path_factory.mktemp("many")
+    paths = []
+    for g in range(19):
+        rows = [proposal(n, Titel=f"Indsats {g}-{n} \"citat\" & 'apostrof'",
+                         **{"Indhold og rammer": "Linje 1\nLinje 2\tmed tab\r\nLinje 3",
+                            "Projektejer": None if n % 3 else "Ejer"})
+                for n in range(1, 9)]
+        group = {**GROUP, "Arbejdsgruppe": f"Gruppe {g}"}
+        paths.append(write_intake(folder / f"g{g}.xlsx", rows, group))
+    _, intakes = validate_paths(paths)
+    return batch_items(intakes, DEFAULT_CONFIG)
+
+
+@pytest.mark.parametrize("kind", ["idekatalog", "handleplan"])
+def test_long_documents_in_stretches_give_the_bytes_of_the_parse(many_items, kind, monkeypatch):
+    (planned,) = MODULES[kind].plan(many_items, DEFAULT_CONFIG)
+    prepared = PreparedTemplate(TEMPLATE_DIR / f"{planned.template}.docx", kind)
+    stretches = []
+    original = engine._post
+    monkeypatch.setattr(engine, "_post", lambda tpl, xml: stretches.append(1) or
+                        original(tpl, xml))
+    parsed = []
+    monkeypatch.setattr(PreparedTemplate, "_finish_story",
+                        lambda self, story, xml, f=PreparedTemplate._finish_story:
+                        parsed.append(story.name) or f(self, story, xml))
+    fast = prepared.render(planned.context, planned.properties)
+    assert len(stretches) > 2 and "word/document.xml" not in parsed
+    monkeypatch.setattr(prepared.stories[0], "keeps_structure", False)
+    assert fast == prepared.render(planned.context, planned.properties)
+    if kind == "handleplan":                      # the chart, numbered as docxtpl numbers it
+        import io
+        import zipfile
+        document = zipfile.ZipFile(io.BytesIO(fast)).read("word/document.xml")
+        assert document.count(b"<wp:docPr ") == 1 and b'<wp:docPr id="1001"' in document
+
+
+def test_a_picture_under_another_prefix_takes_the_parse(prepared, planned, monkeypatch):
+    """A body whose drawings are not under `wp` (or that redeclares it) is parsed."""
+    monkeypatch.setattr(prepared, "root_ns", {**prepared.root_ns, b"wp": b"urn:other"})
+    assert prepared._number_pictures(b'<wp:docPr id="3" name="x"/>', [1000]) is None
+    monkeypatch.undo()
+    assert prepared._number_pictures(
+        b'<a xmlns:wp="urn:other"><wp:docPr id="3"/></a>', [1000]) is None
+    counter = [1000]
+    assert prepared._number_pictures(b'<wp:docPr id="3" name="x"/><wp:docPr name="y">',
+                                     counter) == \
+        b'<wp:docPr id="1001" name="x"/><wp:docPr name="y" id="1002">'

@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+from itertools import islice
 import os
 import re
 import struct
@@ -848,6 +849,9 @@ _OPEN_BLOCKS = {"for", "if"}
 _BRANCHES = {"elif", "else"}
 _CLOSE_BLOCKS = {"endfor", "endif"}
 # <a ...></a>; possessive, as it is tried at every tag of a 16 KB body.
+WP_URI = b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+DOCPR_TAG = re.compile(rb"<wp:docPr(?=[\s/>])[^>]*>")
+DOCPR_ID = re.compile(rb'\sid="([^"]*)"')
 _XML_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
 _EMPTY_ELEMENT = re.compile(rb"<([^\s<>/!?]++)([^<>]*+)(?<!/)></\1>")
 
@@ -1000,6 +1004,17 @@ class _PartInfo:
     content_type: str
 
 
+def _rendered(template: Any, context: Any) -> str:
+    """`template.render(context)`, joined a few thousand pieces at a time: Jinja's render
+    keeps every piece of the output until the end, and a catalogue of 5,000 proposals is
+    millions of small strings (about 100 MB more than the text they make)."""
+    pieces = template.generate(context)
+    chunks = []
+    while batch := list(islice(pieces, 4096)):
+        chunks.append("".join(batch))
+    return "".join(chunks)
+
+
 class PreparedTemplate:
     """One template, prepared once: `render(context, properties) -> bytes`."""
 
@@ -1139,7 +1154,68 @@ class PreparedTemplate:
 
     def _render_story(self, story: _Story, context: Any) -> bytes:
         source = story.template or self.env.compiled(story.source)
-        return self._finish_story(story, _post(self.tpl, source.render(context)))
+        if story.keeps_structure and not self.fix_tables:
+            return self._render_body_as_text(story, source, context)
+        return self._finish_story(story, _post(self.tpl, _rendered(source, context)))
+
+    def _render_body_as_text(self, story: _Story, source: Any, context: Any) -> bytes:
+        """The document part of a body that keeps its structure, as lxml would write it
+        (`as_lxml_writes`), without parsing it, a stretch of whole paragraphs at a time:
+        docxtpl's post-processing and every text change stay inside a paragraph, so a
+        5,000-proposal catalogue is never held as text, pieces and bytes at once. A stretch
+        lxml must parse (a character it refuses, a picture under an unusual prefix) sends
+        the whole body through docxtpl's parse."""
+        written: list[bytes] = []
+        parse: list[str] = []                     # the rest, once a stretch needs the parse
+        pictures = [1000]                         # docxtpl numbers pictures from 1001
+        pieces = source.generate(context)
+        pending = ""
+        while True:
+            batch = list(islice(pieces, 4096))
+            pending += "".join(batch)
+            if batch:
+                cut = pending.rfind("</w:p>")
+                if cut < 0:
+                    continue
+                cut += len("</w:p>")
+            else:
+                cut = len(pending)
+            stretch, pending = _post(self.tpl, pending[:cut]), pending[cut:]
+            data = None if parse else as_lxml_writes(stretch)
+            if data is not None and b"docPr" in data:
+                data = self._number_pictures(data, pictures)
+            if data is None:
+                parse.append(stretch)
+            else:
+                written.append(data)
+            if not batch:
+                break
+        if parse:
+            text = b"".join(written).decode("utf-8") + "".join(parse)
+            del written, parse
+            return self._finish_story(story, text)
+        return self._document_xml_text(b"".join(written), None)
+
+    def _number_pictures(self, data: bytes, counter: list[int]) -> bytes | None:
+        """docxtpl's fix_docpr_ids on text: every wp:docPr numbered from 1001 in document
+        order (an existing id replaced where it stands, a missing one added last, as lxml
+        sets an attribute). None where `wp` might not be the drawing namespace."""
+        if self.root_ns.get(b"wp") != WP_URI or b'xmlns="' in data:
+            return None
+        for prefix, uri in NS_DECL.findall(data):
+            if (prefix == b"wp") != (uri == WP_URI):
+                return None
+
+        def number(match: re.Match) -> bytes:
+            counter[0] += 1
+            tag, number = match.group(0), b"%d" % counter[0]
+            found = DOCPR_ID.search(tag)
+            if found:
+                return tag[:found.start(1)] + number + tag[found.end(1):]
+            end = len(tag) - (2 if tag.endswith(b"/>") else 1)
+            return tag[:end] + b' id="' + number + b'"' + tag[end:]
+
+        return DOCPR_TAG.sub(number, data)
 
     def _finish_story(self, story: _Story, xml: str) -> bytes:
         """The part's bytes from its rendered text, as docxtpl and python-docx write it."""
@@ -1150,10 +1226,6 @@ class PreparedTemplate:
         if self.fix_tables:
             tree = self.tpl.fix_tables(xml)
         else:  # fix_tables only parses when there is no table
-            if story.keeps_structure and "docPr" not in xml:
-                text = as_lxml_writes(xml)
-                if text is not None:
-                    return self._document_xml_text(text, None)
             tree = etree.fromstring(xml.encode("utf-8"), parser=RECOVERING)
         if "docPr" in xml:
             self.tpl.docx_ids_index = 1000
@@ -1176,8 +1248,8 @@ class PreparedTemplate:
             return self._document_xml_moved(body if body is not None else
                                             etree.fromstring(text, parser=RECOVERING))
         start_end = text.index(b">") + 1
-        start, rest = text[:start_end], text[start_end:]
-        if b"xmlns:" in rest:
+        start, rest = text[:start_end], memoryview(text)[start_end:]
+        if text.find(b"xmlns:", start_end) >= 0:
             start, rest = text, b""
         redundant = False
         kept: set[bytes] = set()
@@ -1193,8 +1265,7 @@ class PreparedTemplate:
             start = NS_DECL_SPACED.sub(
                 lambda m: b"" if self.root_ns.get(m.group(1)) == m.group(2) else m.group(0),
                 start)
-        text = start + rest
-        return self.head + text + self.tail
+        return b"".join((self.head, start, rest, self.tail))
 
     def _document_xml_moved(self, body: Any) -> bytes:
         root = self.root
