@@ -37,7 +37,8 @@ def body(inner: str) -> str:
     body("{% set n = 3 %}{% if n > 2 %}" + P.format("{{ n }}") + "{% endif %}<w:p/>"),
     body("<w:tbl>{% for r in rows %}<w:tr><w:tc>{% for c in r %}" + P.format("{{ c }}")
          + "{% endfor %}</w:tc></w:tr>{% endfor %}</w:tbl>"),
-], ids=["value", "loop", "branches", "run-split", "set", "nested"])
+    body('<w:p><w:hyperlink r:id="rId9"><w:r><w:t>{{ x }}</w:t></w:r></w:hyperlink></w:p>'),
+], ids=["value", "loop", "branches", "run-split", "set", "nested", "hyperlink"])
 def test_balanced_templates_keep_their_structure(source):
     assert keeps_structure(source)
 
@@ -53,8 +54,11 @@ def test_balanced_templates_keep_their_structure(source):
     body("<!-- a > b -->" + P.format("{{ x }}")),
     body("{% if x %}" + P.format("{{ x }}")),                          # never closed
     body(P.format("{{ x }}") + "{% endif %}"),                        # closed, never opened
+    body("<w:p>{{ x }}</w:p>"),               # a value outside a run's text (a picture there
+    body("<w:p><w:r>{{ x }}</w:r></w:p>"),    # would close elements that are not open)
+    body("<w:p><w:r><w:instrText>{{ x }}</w:instrText></w:r></w:p>"),
 ], ids=["attribute", "opens", "differs", "swaps", "macro", "set-block", "autoescape",
-        "comment", "unclosed", "unopened"])
+        "comment", "unclosed", "unopened", "in-paragraph", "in-run", "in-field"])
 def test_templates_that_could_unbalance_take_the_parse(source):
     assert not keeps_structure(source)
 

@@ -858,16 +858,19 @@ _EMPTY_ELEMENT = re.compile(rb"<([^\s<>/!?]++)([^<>]*+)(?<!/)></\1>")
 
 def keeps_structure(source: str) -> bool:
     """Whether every rendering of this (patched) part is well-formed XML with the elements
-    of the template: values only in text (never in an attribute), and only {% for %},
-    {% if %} and {% set x = ... %} blocks, each branch of which closes exactly the elements
-    it reopens (a whole paragraph or row, or `</w:t></w:r><w:r><w:t>`), so leaving it out or
-    repeating it keeps the XML balanced."""
+    of the template: values only in a run's text (`<w:r><w:t>`, where a picture's XML, a tab
+    or a line break closes and reopens the run), and only {% for %}, {% if %} and
+    {% set x = ... %} blocks, each branch of which closes exactly the elements it reopens (a
+    whole paragraph or row, or `</w:t></w:r><w:r><w:t>`), so leaving it out or repeating it
+    keeps the XML balanced."""
     if "<!" in source or "<?" in source:
         return False
-    stack: list[tuple[list[str], list[str]]] = [([], [])]     # per open branch: opened, closed
+    path: list[str] = []                                     # the open elements
+    branches: list[tuple[list[str], list[str], int]] = []   # opened, closed, depth at start
+    opened: list[str] = []
+    closed: list[str] = []
     for token in _SOURCE_TOKEN.finditer(source):
         text = token.group(0)
-        opened, closed = stack[-1]
         if text.startswith("<"):
             if "{{" in text or "{%" in text or "{#" in text:
                 return False                          # a value or block inside a tag
@@ -875,28 +878,34 @@ def keeps_structure(source: str) -> bool:
                 continue
             if text.startswith("</"):
                 name = text[2:-1].strip()
+                if not path or path.pop() != name:
+                    return False
                 if opened:
-                    if opened.pop() != name:
-                        return False
+                    opened.pop()
                 else:
                     closed.append(name)
             else:
-                opened.append(text[1:-1].split(None, 1)[0])
+                name = text[1:-1].split(None, 1)[0]
+                path.append(name)
+                opened.append(name)
+        elif text.startswith("{{"):
+            if path[-2:] != ["w:r", "w:t"]:
+                return False
         elif text.startswith("{%"):
             keyword, rest = token.group(1), token.group(2)
             if keyword in _OPEN_BLOCKS:
-                stack.append(([], []))
+                branches.append((opened, closed, len(path)))
+                opened, closed = [], []
             elif keyword in _BRANCHES or keyword in _CLOSE_BLOCKS:
-                if len(stack) == 1 or opened != closed[::-1]:
+                if not branches or opened != closed[::-1] or len(path) != branches[-1][2]:
                     return False
                 if keyword in _BRANCHES:
-                    stack[-1] = ([], [])
+                    opened, closed = [], []
                 else:
-                    stack.pop()
+                    opened, closed, _ = branches.pop()
             elif not (keyword == "set" and "=" in rest):
                 return False                          # macro, call, raw, autoescape ...
-    opened, closed = stack[0]
-    return len(stack) == 1 and not opened and not closed
+    return not branches and not path and not opened and not closed
 
 
 def as_lxml_writes(xml: str) -> bytes | None:
