@@ -148,7 +148,9 @@ def _squash(text: str) -> str:
 _CENTRE_PREFIX = re.compile(r"^(?:center|centret|centeret)\s+for\s+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _choice_key(text: str) -> str:
+    # Cached: every row compares its choice cells with the same few configured choices.
     return "".join(_CENTRE_PREFIX.sub("", _squash(text)).split())
 
 
