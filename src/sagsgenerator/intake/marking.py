@@ -456,7 +456,7 @@ class SheetBytes:
         self.start = data.index(b"<sheetData")
         self.end = data.find(b"</sheetData>")
         self.rows: dict[int, tuple[int, int]] = {}   # row number -> span of its XML
-        self._cells: dict[str, int] = {}
+        self._cells: dict[int, list[tuple[str, int, int, int | None]]] = {}  # by row
         if self.end < 0:  # <sheetData/>
             self.end = self.start
         for match in ROW_XML.finditer(data, self.start, self.end):
@@ -466,11 +466,15 @@ class SheetBytes:
             self.rows[int(number[1])] = match.span()
 
     def _row_cells(self, number: int) -> list[tuple[str, int, int, int | None]]:
-        """(ref, start, end, style) of each cell of a row."""
+        """(ref, start, end, style) of each cell of a row (found once: `style` asks for
+        each marked cell, `edited` for each marked row)."""
+        cached = self._cells.get(number)
+        if cached is not None:
+            return cached
         span = self.rows.get(number)
         if span is None:
             return []
-        found = []
+        found = self._cells[number] = []
         for match in CELL_START.finditer(self.data, *span):
             ref = CELL_R.search(match[1])
             if not ref:
