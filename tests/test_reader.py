@@ -284,3 +284,20 @@ def test_reading_imports_no_openpyxl(tmp_path):
     imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(m.startswith("openpyxl") for m in imported)
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 5, 7, 64])
+def test_row_tag_bound_never_counts_fewer_rows_than_the_exact_count(cut):
+    """check_file counts a large sheet's rows exactly only when its row tags are too many:
+    the cheap bound must never be below the exact count, however the chunks are cut."""
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"/>'
+           b'<x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t>row</x:t></x:is></x:c></x:row>'
+           b'<row r="4"><c r="A4"><f>1+1</f></c></row><row r="5"></row>'
+           b"</sheetData><rowBreaks/></worksheet>")
+    bound, exact = reader._RowTagBound(), reader._RowCounter()
+    for at in range(0, len(xml), cut):
+        bound.feed(xml[at:at + cut])
+        exact.feed(xml[at:at + cut])
+    assert exact.close() == 3
+    # Five rows, <rowBreaks and the prefixed row's end tag, each counted once.
+    assert bound.tags == 7

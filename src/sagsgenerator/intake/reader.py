@@ -184,8 +184,9 @@ def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> dict[
             and not info.filename.startswith("customXml/")
         size, crc, tail = 0, 0, b""
         # A row with content takes at least MIN_ROW_BYTES: a smaller sheet cannot hold too
-        # many, and is not counted.
-        counter = _RowCounter() if info.filename in sheets \
+        # many, and is not counted. A larger one is counted exactly only when its row tags
+        # (counted cheaply here, an upper bound) are too many.
+        counter = _RowTagBound() if info.filename in sheets \
             and info.file_size > MIN_ROW_BYTES * MAX_ROWS else None
         for chunk in _inflate(raw, info):
             if counter:
@@ -199,8 +200,11 @@ def _check_archive(archive: zipfile.ZipFile, raw: IO[bytes], name: str) -> dict[
             crc, tail = zlib.crc32(chunk, crc), chunk[-len(DOCTYPE):]
         if size != info.file_size or crc != info.CRC:
             raise unusable(name, "file-damaged")
-        if counter:
-            rows[info.filename] = counter.close()
+        if counter and counter.tags > MAX_ROWS:
+            exact = _RowCounter()
+            for chunk in _inflate(raw, info):
+                exact.feed(chunk)
+            rows[info.filename] = exact.close()
     return rows
 
 
@@ -208,6 +212,20 @@ ROW_EDGE = re.compile(rb"<(?:\w+:)?row\b[^>]*?(/?)>|(</(?:\w+:)?row>)")
 CELL_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
 LONGEST_TAG = 4096
 MIN_ROW_BYTES = len(b"<row><c><v>1</v></c></row>")
+
+
+class _RowTagBound:
+    """How many row tags a sheet's XML has at most, fed in chunks: every `<row` and `:row`
+    (a prefixed `<x:row`; text cannot hold a `<`). Never fewer than `_RowCounter` counts,
+    and a plain byte count, so a sheet is only parsed for its rows when it may be too long."""
+
+    def __init__(self) -> None:
+        self.tags, self.carry = 0, b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk  # a tag cut between two chunks is counted once
+        self.tags += data.count(b"<row") + data.count(b":row")
+        self.carry = data[-3:]
 
 
 class _RowCounter:
