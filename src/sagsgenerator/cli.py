@@ -191,10 +191,13 @@ def option_named(option: str):
 def print_report(report: Report, summary: bool = True) -> None:
     for finding in report.unusable:
         click.echo(f"{finding.location}: kan ikke bruges: {finding.message}", err=True)
-    for finding in report.findings:
-        click.echo(str(finding))
+    # One write, not one per line: a report of 10,000 findings printed line by line took a
+    # third of a second of flushing.
+    lines = [str(finding) for finding in report.findings]
     if summary:
-        click.echo(report.summary())
+        lines.append(report.summary())
+    if lines:
+        click.echo("\n".join(lines))
 
 
 @cli.command("valider")
