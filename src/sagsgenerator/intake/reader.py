@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import posixpath
 import re
 import struct
@@ -75,11 +76,18 @@ def unusable(name: str, code: str, sheet: str | None = None, cell: str | None = 
     return IntakeUnusable(f"{finding.location}: {finding.message}", finding)
 
 
+PARENTHESIS = re.compile(r"\([^)]*\)")
+PUNCTUATION = re.compile(r"[.,:;*?!]")
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
 def header_key(text: str) -> str:
-    """A header as compared: no case, no parenthesis, no punctuation, blanks folded."""
+    """A header as compared: no case, no parenthesis, no punctuation, blanks folded.
+    Cached: the header search asks for every cell of a sheet's first rows, and every
+    workbook of a batch has the same headers."""
     text = unicodedata.normalize("NFC", str(text)).casefold()
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = re.sub(r"[.,:;*?!]", " ", text)
+    text = PARENTHESIS.sub(" ", text)
+    text = PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -468,7 +476,8 @@ class Package:
         custom: dict[int, str] = {}
         formats: list[int] = []
         in_xfs = False
-        for event, element in self._parse(part, None, ("start", "end")):
+        for event, element in self._parse(part, ("{*}cellXfs", "{*}numFmt", "{*}xf"),
+                                          ("start", "end")):
             tag = element.tag.rpartition("}")[2]
             if tag == "cellXfs":
                 in_xfs = event == "start"

@@ -204,9 +204,11 @@ def validate_paths(paths: Iterable[Path], config: Config = DEFAULT_CONFIG,
                                        location=Location(file=str(folder))))
     workers = min(workers or os.cpu_count() or 1, max(len(files), 1))
     if workers > 1 and len(files) >= PARALLEL_FROM:
+        # One workbook a task: in chunks of four, 20 workbooks left one worker idle for the
+        # last four.
         with ProcessPoolExecutor(workers, initializer=worker_init) as pool:
             results = list(pool.map(_validate_one, files, itertools.repeat(config),
-                                    itertools.repeat(strict), shown, chunksize=4))
+                                    itertools.repeat(strict), shown))
     else:
         results = [_validate_one(path, config, strict, name) for path, name in zip(files, shown)]
     for path, name, result in zip(files, shown, results):
