@@ -228,12 +228,18 @@ class Strings:
         return data
 
 
+ESCAPE_LOOKALIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NEEDS_ESCAPE = re.compile("_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _excel_text(text: str) -> str:
     """XML cannot hold most control characters: Excel's _xHHHH_ escape (a literal '_x'
     sequence is escaped as '_x005F_')."""
-    text = re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "_x005F_", text)
-    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]",
-                  lambda m: f"_x{ord(m[0]):04X}_", text)
+    if not NEEDS_ESCAPE.search(text):  # the common case: every message of the Fejl sheet
+        return text
+    text = ESCAPE_LOOKALIKE.sub("_x005F_", text)
+    return NOT_IN_XML.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 def annotated_package(source: Path, findings: list[Finding], report: Report,
@@ -431,8 +437,8 @@ def _default(types: Any, extension: str, content_type: str) -> None:
 
 ROW_XML = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
-CELL_START = re.compile(rb"<c\b([^>]*?)(/?)>")
-CELL_R = re.compile(rb'\sr="([A-Z]+\d+)"')
+# A cell's start tag with its reference and style, when it has them, in one match.
+CELL_TAG = re.compile(rb'<c\b(?=[^>]*?\sr="([A-Z]+\d+)")?(?=[^>]*?\ss="(\d+)")?[^>]*>')
 CELL_S = re.compile(rb'\ss="(\d+)"')
 MERGE = re.compile(rb'<mergeCell\b[^>]*?\sref="([A-Z]+\d+:[A-Z]+\d+)"[^>]*/>')
 MERGES = re.compile(rb"<mergeCells\b[^>]*>(.*?)</mergeCells>", re.S)
@@ -475,13 +481,12 @@ class SheetBytes:
         if span is None:
             return []
         found = self._cells[number] = []
-        for match in CELL_START.finditer(self.data, *span):
-            ref = CELL_R.search(match[1])
+        for match in CELL_TAG.finditer(self.data, *span):
+            ref, style = match.group(1, 2)
             if not ref:
                 raise NotHandled("cell without r")
-            style = CELL_S.search(match[1])
-            found.append((ref[1].decode(), match.start(), match.end(),
-                          int(style[1]) if style else None))
+            found.append((ref.decode(), match.start(), match.end(),
+                          int(style) if style else None))
         return found
 
     def style(self, ref: str) -> int:
