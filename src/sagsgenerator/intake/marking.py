@@ -303,6 +303,7 @@ def _annotate(source, findings, report, comment_text, record, fills, title):
         if any(r.get("Type") in (COMMENTS_TYPE, VML_TYPE) for r in sheet_rels):
             raise NotHandled("comments already")
         notes = sheet.unmerge(cells)
+        sheet.locate(cells)
         comments, styled = [], {}
         for ref, found in cells.items():
             base = sheet.style(ref)
@@ -462,7 +463,8 @@ class SheetBytes:
         self.start = data.index(b"<sheetData")
         self.end = data.find(b"</sheetData>")
         self.rows: dict[int, tuple[int, int]] = {}   # row number -> span of its XML
-        self._cells: dict[int, list[tuple[str, int, int, int | None]]] = {}  # by row
+        # The marked cells' tags (start, end, style) by reference, found by `locate`.
+        self.found: dict[str, list[tuple[int, int, int | None]]] = {}
         if self.end < 0:  # <sheetData/>
             self.end = self.start
         for match in ROW_XML.finditer(data, self.start, self.end):
@@ -472,15 +474,11 @@ class SheetBytes:
             self.rows[int(number[1])] = match.span()
 
     def _row_cells(self, number: int) -> list[tuple[str, int, int, int | None]]:
-        """(ref, start, end, style) of each cell of a row (found once: `style` asks for
-        each marked cell, `edited` for each marked row)."""
-        cached = self._cells.get(number)
-        if cached is not None:
-            return cached
+        """(ref, start, end, style) of each cell of a row."""
         span = self.rows.get(number)
         if span is None:
             return []
-        found = self._cells[number] = []
+        found = []
         for match in CELL_TAG.finditer(self.data, *span):
             ref, style = match.group(1, 2)
             if not ref:
@@ -489,13 +487,19 @@ class SheetBytes:
                           int(style) if style else None))
         return found
 
+    def locate(self, refs: Any) -> None:
+        """Find the cells to be marked, each of their rows read once (`style` asks for
+        each cell, `edited` for each row); only the marked cells' tags are kept."""
+        marked = set(refs)
+        for number in {_split(ref)[1] for ref in marked}:
+            for ref, start, end, style in self._row_cells(number):
+                if ref in marked:
+                    self.found.setdefault(ref, []).append((start, end, style))
+
     def style(self, ref: str) -> int:
-        """The style index a cell has now (0 for a cell that does not exist)."""
-        _, number = _split(ref)
-        for cell, _, _, style in self._row_cells(number):
-            if cell == ref:
-                return style or 0
-        return 0
+        """The style index a located cell has now (0 for a cell that does not exist)."""
+        found = self.found.get(ref)
+        return found[0][2] or 0 if found else 0
 
     def unmerge(self, cells: dict[str, Any]) -> dict[str, str]:
         """Split the merged ranges a marked cell lies inside (not their top-left cell)."""
@@ -520,15 +524,15 @@ class SheetBytes:
             by_row[_split(ref)[1]][ref] = style
         new_rows: list[tuple[int, bytes]] = []
         for number, wanted in by_row.items():
-            cells = self._row_cells(number)
-            present = {ref for ref, *_ in cells}
-            for ref, start, end, _ in cells:
-                if ref in wanted:
-                    tag = data[start:end]
-                    tag = CELL_S.sub(b"", tag, count=1)
-                    tag = tag.replace(b"<c", b'<c s="%d"' % wanted[ref], 1)
-                    edits.append((start, end, tag))
-            missing = sorted((r for r in wanted if r not in present), key=lambda r: _split(r)[0])
+            located = sorted((start, end, ref) for ref in wanted
+                             for start, end, _ in self.found.get(ref, ()))
+            for start, end, ref in located:
+                tag = data[start:end]
+                tag = CELL_S.sub(b"", tag, count=1)
+                tag = tag.replace(b"<c", b'<c s="%d"' % wanted[ref], 1)
+                edits.append((start, end, tag))
+            missing = sorted((r for r in wanted if r not in self.found),
+                             key=lambda r: _split(r)[0])
             if not missing:
                 continue
             if number not in self.rows:
@@ -541,6 +545,7 @@ class SheetBytes:
                     b'<c r="%s" s="%d"/>' % (r.encode(), wanted[r]) for r in missing)
                     + b"</row>"))
                 continue
+            cells = self._row_cells(number)
             for ref in missing:
                 column = _split(ref)[0]
                 after = next((start for r, start, _, _ in cells if _split(r)[0] > column), None)
