@@ -379,3 +379,24 @@ def test_xml_path_and_openpyxl_path_give_the_same_copy(make_intake, tmp_path, mo
     from sagsgenerator.intake.workbook import strip_marks
     strip_marks(workbook)
     assert workbook["Forslag"]["D3"].fill.fgColor.rgb == "FF00B050"
+
+
+def test_marked_cells_are_located_alike_by_reference_and_cell_by_cell():
+    """A row whose cells all start `<c r="` is searched by reference, any other row cell by
+    cell: both find the same tags (a cell's reference is never mistaken for a longer one)."""
+    from sagsgenerator.intake.marking import SheetBytes
+    xml = (b'<worksheet><sheetData>'
+           b'<row r="2"><c r="A2" s="3" t="s"><v>0</v></c><c r="B2"><v>1</v></c>'
+           b'<c r="B20" s="7"/></row>'
+           b'<row r="3"><c s="4" r="A3"><v>2</v></c><c r="B3" s="5"/></row>'
+           b'<row r="4"/></sheetData></worksheet>')
+    refs = ["B2", "A3", "B3", "C4", "A9"]
+    sheet = SheetBytes(xml)
+    sheet.locate(refs)
+    expected: dict = {}
+    for number in (2, 3):
+        for ref, start, end, style in sheet._row_cells(number):
+            if ref in refs:
+                expected.setdefault(ref, []).append((start, end, style))
+    assert sheet.found == expected and set(expected) == {"B2", "A3", "B3"}
+    assert [sheet.style(ref) for ref in refs] == [0, 4, 5, 0, 0]

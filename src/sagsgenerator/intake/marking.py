@@ -438,6 +438,7 @@ def _default(types: Any, extension: str, content_type: str) -> None:
 
 ROW_XML = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+CELL_OPEN = re.compile(rb"<c\b")
 # A cell's start tag with its reference and style, when it has them, in one match.
 CELL_TAG = re.compile(rb'<c\b(?=[^>]*?\sr="([A-Z]+\d+)")?(?=[^>]*?\ss="(\d+)")?[^>]*>')
 CELL_S = re.compile(rb'\ss="(\d+)"')
@@ -488,13 +489,34 @@ class SheetBytes:
         return found
 
     def locate(self, refs: Any) -> None:
-        """Find the cells to be marked, each of their rows read once (`style` asks for
-        each cell, `edited` for each row); only the marked cells' tags are kept."""
-        marked = set(refs)
-        for number in {_split(ref)[1] for ref in marked}:
-            for ref, start, end, style in self._row_cells(number):
-                if ref in marked:
-                    self.found.setdefault(ref, []).append((start, end, style))
+        """Find the cells to be marked (`style` asks for each cell, `edited` for each row);
+        only the marked cells' tags are kept. In a row whose every cell starts `<c r="`,
+        as Excel and openpyxl write them, a marked cell is found by its reference; any
+        other row is read cell by cell."""
+        by_row: dict[int, list[str]] = defaultdict(list)
+        for ref in dict.fromkeys(refs):
+            by_row[_split(ref)[1]].append(ref)
+        data = self.data
+        for number, wanted in by_row.items():
+            span = self.rows.get(number)
+            if span is None:
+                continue
+            start, end = span
+            if len(CELL_OPEN.findall(data, start, end)) != data.count(b'<c r="', start, end):
+                marked = set(wanted)
+                for ref, begin, stop, style in self._row_cells(number):
+                    if ref in marked:
+                        self.found.setdefault(ref, []).append((begin, stop, style))
+                continue
+            for ref in wanted:
+                needle = b'<c r="%s"' % ref.encode()
+                at = data.find(needle, start, end)
+                while at >= 0:
+                    tag = CELL_TAG.match(data, at, end)
+                    style = tag[2]
+                    self.found.setdefault(ref, []).append(
+                        (at, tag.end(), int(style) if style else None))
+                    at = data.find(needle, tag.end(), end)
 
     def style(self, ref: str) -> int:
         """The style index a located cell has now (0 for a cell that does not exist)."""
