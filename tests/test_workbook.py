@@ -400,3 +400,13 @@ def test_marked_cells_are_located_alike_by_reference_and_cell_by_cell():
                 expected.setdefault(ref, []).append((start, end, style))
     assert sheet.found == expected and set(expected) == {"B2", "A3", "B3"}
     assert [sheet.style(ref) for ref in refs] == [0, 4, 5, 0, 0]
+
+
+def test_row_spans_of_a_sheet_edited_as_bytes():
+    from sagsgenerator.intake.marking import SheetBytes
+    xml = (b'<worksheet><sheetData><row r="1"/><row r="2" spans="1:2"><c r="A2"/></row>'
+           b'<row r="3"><c r="A3"><v>1</v></c></row><row r="4" /></sheetData></worksheet>')
+    sheet = SheetBytes(xml)
+    assert {n: xml[a:b] for n, (a, b) in sheet.rows.items()} == {
+        1: b'<row r="1"/>', 2: b'<row r="2" spans="1:2"><c r="A2"/></row>',
+        3: b'<row r="3"><c r="A3"><v>1</v></c></row>', 4: b'<row r="4" />'}

@@ -436,7 +436,7 @@ def _default(types: Any, extension: str, content_type: str) -> None:
                                       ContentType=content_type))
 
 
-ROW_XML = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+ROW_TAG = re.compile(rb"<row\b([^>]*)>")
 ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 CELL_OPEN = re.compile(rb"<c\b")
 # A cell's start tag with its reference and style, when it has them, in one match.
@@ -468,11 +468,24 @@ class SheetBytes:
         self.found: dict[str, list[tuple[int, int, int | None]]] = {}
         if self.end < 0:  # <sheetData/>
             self.end = self.start
-        for match in ROW_XML.finditer(data, self.start, self.end):
-            number = ROW_NUMBER.search(match[1])
+        # Each row's start tag, then its end found as bytes (a pattern spanning the row
+        # would test every byte of a 16 MB sheet for "</row>").
+        at = self.start
+        while match := ROW_TAG.search(data, at, self.end):
+            attributes = match[1]
+            if attributes.endswith(b"/"):  # <row r="5"/>
+                span = match.span()
+            else:
+                close = data.find(b"</row>", match.end(), self.end)
+                if close < 0:  # not a row: look further
+                    at = match.start() + 1
+                    continue
+                span = (match.start(), close + len(b"</row>"))
+            number = ROW_NUMBER.search(attributes)
             if not number:
                 raise NotHandled("row without r")
-            self.rows[int(number[1])] = match.span()
+            self.rows[int(number[1])] = span
+            at = span[1]
 
     def _row_cells(self, number: int) -> list[tuple[str, int, int, int | None]]:
         """(ref, start, end, style) of each cell of a row."""
