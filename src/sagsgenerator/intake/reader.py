@@ -769,8 +769,8 @@ def _read_rows(package: Package, sheet: tuple[str, str], name: str,
             raise unusable(name, "too-many-rows", sheet=title, rows=_danish_count(counted),
                            limit=_danish_count(MAX_ROWS))
     wanted = set(columns)
-    letters = {c: get_column_letter(c) for c in columns}
     fields = [(c, col.field) for c, col in columns.items()]
+    field_letters = [(col.field, get_column_letter(c)) for c, col in columns.items()]
     result: list[RawRow] = []
     count = 0
 
@@ -791,8 +791,9 @@ def _read_rows(package: Package, sheet: tuple[str, str], name: str,
         values = {f: row.values.get(c) for c, f in fields}
         if all(_blank(v) for v in values.values()):
             continue
+        number = str(row.number)
         result.append(RawRow(row=row.number, values=values,
-                             cells={f: f"{letters[c]}{row.number}" for c, f in fields},
+                             cells={f: letter + number for f, letter in field_letters},
                              hidden=row.hidden))
     if count > MAX_ROWS:
         raise unusable(name, "too-many-rows", sheet=title, rows=_danish_count(count),
