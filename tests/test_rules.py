@@ -184,3 +184,19 @@ def test_a_configured_alias_means_its_value_and_a_real_mismatch_stays_an_error(m
     intake = validate_file(make_intake(rows), config)
     assert [(f.code, f.location.cell) for f in intake.report.findings] == [("choice-invalid", "L3")]
     assert intake.proposals[0].centre == "Børn og Forebyggelse"
+
+
+def test_cached_parsers_tell_equal_values_of_other_types_apart_and_raise_every_time():
+    """The validation caches parsed values: 1 and True are equal keys to a plain cache."""
+    from decimal import Decimal
+
+    from sagsgenerator.intake.parse import ParseError
+    from sagsgenerator.validation import cells
+
+    assert cells._amount(1) == Decimal(1)
+    for _ in range(2):
+        with pytest.raises(ParseError):
+            cells._amount(True)
+        with pytest.raises(ParseError):
+            cells._period("13/2026")
+    assert cells._whole_number(7.0) == 7 and cells._whole_number("7") == 7

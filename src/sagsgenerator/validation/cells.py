@@ -9,6 +9,7 @@ Every column is converted on its own: a cell that fails leaves its field out of 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,14 @@ from ..intake.parse import ParseError, find_period, parse_amount, parse_period, 
 from ..model import COLUMNS_BY_FIELD, Column, FollowUp
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+# The parsers, cached by the value read: a batch has the same amounts, months and numbers
+# in row after row, and a parser's result is immutable (int, Decimal, Period). typed=True:
+# 1, 1.0 and True are different cells. A value that cannot be parsed raises each time.
+_whole_number = functools.lru_cache(maxsize=4096, typed=True)(parse_whole_number)
+_amount = functools.lru_cache(maxsize=4096, typed=True)(parse_amount)
+_period = functools.lru_cache(maxsize=4096, typed=True)(parse_period)
+_period_in = functools.lru_cache(maxsize=4096)(find_period)
 
 
 class CellProblem(Exception):
@@ -111,10 +120,10 @@ def _text(value: Any, column: Column, findings: list[Finding], place: Place) -> 
 def _convert_typed(column: Column, value: Any) -> Any:
     try:
         if column.kind == "number":
-            return _check_number(column, parse_whole_number(value), value)
+            return _check_number(column, _whole_number(value), value)
         if column.kind == "amount":
-            return parse_amount(value)
-        period = parse_period(value)
+            return _amount(value)
+        period = _period(value)
         if column.kind == "date" and period is not None:
             return period.first_day
         return period
@@ -146,7 +155,7 @@ def _convert_text(column: Column, text: str, config: Config) -> Any:
         case "lines":
             return [line.strip() for line in text.split("\n") if line.strip()]
         case "followup":
-            return FollowUp(text=text, period=find_period(text))
+            return FollowUp(text=text, period=_period_in(text))
         case "email":
             if not EMAIL.match(text):
                 raise CellProblem("email-invalid", value=text)
