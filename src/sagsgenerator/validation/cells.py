@@ -35,6 +35,13 @@ _period = functools.lru_cache(maxsize=4096, typed=True)(parse_period)
 _period_in = functools.lru_cache(maxsize=4096)(find_period)
 
 
+@functools.lru_cache(maxsize=4096)
+def _choice(text: str, choices: tuple[str, ...],
+            aliases: tuple[tuple[str, str], ...]) -> str | None:
+    """match_choice, cached by the text and the configured lists it is matched against."""
+    return match_choice(text, choices, dict(aliases))
+
+
 class CellProblem(Exception):
     """A cell that cannot be used: its finding code and params (internal to validation)."""
 
@@ -144,7 +151,7 @@ def _check_number(column: Column, number: int | None, typed: Any) -> int | None:
 def _convert_text(column: Column, text: str, config: Config) -> Any:
     if column.choices:
         choices = getattr(config, column.choices)
-        chosen = match_choice(text, choices, config.aliases)
+        chosen = _choice(text, tuple(choices), tuple(config.aliases.items()))
         if chosen is None:
             raise CellProblem("choice-invalid", value=text, suggestion=suggestion(text, choices),
                               choices=", ".join(choices))
