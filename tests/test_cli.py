@@ -198,3 +198,27 @@ def test_the_blank_workbook_never_replaces_a_file(runner, make_intake, tmp_path)
     assert filled.read_bytes() == before
     assert runner.invoke(cli, ["skabelon", "--ud", str(filled), "--overskriv"]).exit_code == 0
     assert filled.read_bytes() != before
+
+
+def test_validating_imports_neither_documents_nor_openpyxl(make_intake):
+    """`valider --ingen-markering` starts without docx, Jinja, Pillow or openpyxl (a third
+    of a second): only rendering and writing workbooks need them."""
+    import subprocess
+    import sys
+
+    path = make_intake()
+    script = ("import sys; from pathlib import Path\n"
+              "from sagsgenerator.batch import validate_batch\n"
+              f"result = validate_batch([Path({str(path)!r})])\n"
+              "assert result.report.rows_read == 3, result.report\n"
+              "print(sorted(m for m in ('openpyxl', 'docx', 'docxtpl', 'jinja2', 'PIL')"
+              " if m in sys.modules))")
+    import os
+    from pathlib import Path
+
+    import sagsgenerator
+    source = str(Path(sagsgenerator.__file__).parents[1])
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": source})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -21,24 +21,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import DEFAULT_CONFIG, Config
-from .documents import KINDS, Written, render_pool, write_documents
-from typing import Any
+from .kinds import KINDS
+from typing import TYPE_CHECKING, Any
 
 from .errors import RegisterError, TemplatesInvalid
 from .findings import Finding, Location, Report, Severity
-from .intake.workbook import annotate
-from .intake.workbook import annotated_name as marked_name
 from .model import PROPOSAL_COLUMNS, Intake, Proposal
 from .output import atomic_write, guard_inputs, remove_stale_temporaries
 from .danish import Period, format_date
-from .intake.decisions import DecisionRow, RawDecisions
-from .intake.decisions import read_decisions as read_plan
 from .messages import MESSAGES
 from .model import COLUMNS_BY_FIELD
 from .register import (DEFAULT_NAME as DEFAULT_REGISTER, Decision, ProposalKey, Register,
                        RegisterWarning, Round, TrafficLight, format_change_lines)
 from .validation.cells import CellProblem, Place, convert_cell
 from .validation.validate import expand_paths, validate_paths
+
+if TYPE_CHECKING:
+    from .documents import Written
+    from .intake.decisions import DecisionRow, RawDecisions
+
+# Documents (docx, Jinja, openpyxl) and the workbook writers are imported where they are
+# used: `valider` starts without them.
 
 Progress = Callable[[int, int], None]
 # From this many workbooks the documents' worker processes are started before reading.
@@ -64,6 +67,8 @@ class BatchResult:
 def annotated_name(intake: Intake) -> str:
     """`gruppe.xlsx` -> `gruppe-markeret.xlsx`; a marked copy sent back keeps its name (its
     document property knows the workbook it was made from)."""
+    from .intake.workbook import annotated_name as marked_name
+
     return marked_name(intake.path)
 
 
@@ -89,6 +94,8 @@ def validate_batch(paths: Sequence[Path], *, config: Config = DEFAULT_CONFIG,
 def write_marks(result: BatchResult, marks_dir: Path, today: dt.date | None = None) -> list[Path]:
     """A marked copy of every workbook of the batch that has findings, in marks_dir (what an
     earlier, killed run left half-written there is removed first)."""
+    from .intake.workbook import annotate
+
     remove_stale_temporaries(marks_dir)
     with guard_inputs(result.inputs):
         for intake in result.intakes:
@@ -119,6 +126,8 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
     Raises TemplatesInvalid before anything is read when the municipality's templates have
     errors, and OutputError when an output would replace an input. `before_render(result)`
     is called with the findings before the documents are rendered (the CLI prints them)."""
+    from .documents import render_pool, write_documents
+
     started = time.perf_counter()
     today = today or run_date()
     kinds = [k for k in KINDS if k in kinds]
@@ -257,6 +266,7 @@ def _track_changes(result: BatchResult, store: Register, since: dt.date | int, o
                    template_dir: Path | None, numbers: dict[str, Any]) -> None:
     """Case papers and the catalogue, rewritten with Word tracked changes against the
     version of each proposal the register held at `since`."""
+    from .documents import write_documents
     from .render.revisions import track_changes   # loaded only when changes are asked for
 
     tracked = [k for k in TRACKED_KINDS if k in kinds]
@@ -352,6 +362,8 @@ def read_decisions(path: Path, *, register: Path, config: Config = DEFAULT_CONFI
     and cell. Only values that differ from what the register holds become decisions; a cell
     that cannot be read is a finding at its cell and records nothing. With `dry_run` the
     findings and the would-be decisions are returned and nothing is stored."""
+    from .intake.decisions import read_decisions as read_plan
+
     today = today or dt.date.today()
     raw = read_plan(path, display_name)
     report = Report(files=[raw.name], rows_read=len(raw.rows))

@@ -7,8 +7,6 @@ import math
 import re
 from decimal import Decimal
 
-from openpyxl.utils.datetime import from_excel
-
 from sagsgenerator.danish import Period
 
 
@@ -140,6 +138,7 @@ _PERIOD_PATTERNS = [
 ]
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 _FIRST_SERIAL, _LAST_SERIAL = 20000, 80000  # 1954-10-03 .. 2119-01-11
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _period(match: re.Match[str], typed: str) -> Period:
@@ -170,7 +169,8 @@ def parse_period(value: object) -> Period | None:
         return _checked_period(value.year, value.month, value.day, typed)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer() and _FIRST_SERIAL <= value <= _LAST_SERIAL:
-            d = from_excel(int(value))
+            # A whole serial number past Excel's 1900 leap-year bug: days since 1899-12-30.
+            d = EXCEL_EPOCH + dt.timedelta(days=int(value))
             return _checked_period(d.year, d.month, d.day, typed)
         raise ParseError("period-invalid", value=typed)
     if not isinstance(value, str):

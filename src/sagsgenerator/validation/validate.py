@@ -16,7 +16,6 @@ from ..danish import clean_text
 from ..errors import IntakeUnusable
 from ..intake.parse import ParseError, parse_whole_number
 from ..intake.reader import RawIntake, RawRow, read_intake
-from ..intake.workbook import original_stem
 from ..processes import worker_init
 from ..model import COLUMNS_BY_FIELD, Intake, Proposal, RowSource, WorkingGroup
 from ..findings import Finding, Location, Report, Severity
@@ -165,6 +164,8 @@ def _marked_beside_its_original(path: Path) -> bool:
     copy sent back, and is read."""
     if not path.stem.endswith("-markeret"):
         return False
+    from ..intake.workbook import original_stem  # openpyxl: only for a marked copy
+
     original = path.with_name(f"{original_stem(path)}{path.suffix}")
     return original != path and original.is_file()
 
