@@ -80,11 +80,12 @@ PARENTHESIS = re.compile(r"\([^)]*\)")
 PUNCTUATION = re.compile(r"[.,:;*?!]")
 
 
-@functools.lru_cache(maxsize=4096, typed=True)
+@functools.lru_cache(maxsize=1024, typed=True)
 def header_key(text: str) -> str:
     """A header as compared: no case, no parenthesis, no punctuation, blanks folded.
     Cached: the header search asks for every cell of a sheet's first rows, and every
-    workbook of a batch has the same headers."""
+    workbook of a batch has the same headers (a small cache: the other cells of those rows
+    may be long texts)."""
     text = unicodedata.normalize("NFC", str(text)).casefold()
     text = PARENTHESIS.sub(" ", text)
     text = PUNCTUATION.sub(" ", text)
