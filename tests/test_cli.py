@@ -222,3 +222,12 @@ def test_validating_imports_neither_documents_nor_openpyxl(make_intake):
                           env={**os.environ, "PYTHONPATH": source})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_valider_gives_the_objects_it_froze_back_to_the_collector(runner, make_intake):
+    import gc
+
+    before = gc.get_freeze_count()
+    result = runner.invoke(cli, ["valider", str(make_intake()), "--ingen-markering"])
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import os
 import sys
 from pathlib import Path
@@ -176,6 +177,18 @@ def blank(target: Path, overwrite: bool, config: Config) -> None:
 
 
 @contextlib.contextmanager
+def imports_frozen():
+    """What the imports made lives as long as the run: the collector need not walk it each
+    time thousands of rows have made new objects (a tenth of a second for 10,000 rows), and
+    worker processes forked meanwhile leave it alone. Collected as usual afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
 def option_named(option: str):
     """A folder that cannot be written in is named with the option that chose it."""
     try:
@@ -217,18 +230,19 @@ def validate(inputs: tuple[Path, ...], as_json: bool, strict: bool, mark_dir: Pa
 
     Exitstatus: 0 gyldigt (advarsler tilladt), 1 fejl i data, 2 en fil kan ikke bruges."""
     from .batch import validate_batch, write_marks
-    result = validate_batch(inputs, config=config, strict=strict)
-    # The report first: if a marked copy cannot be written, the findings are still shown.
-    if as_json:
-        click.echo(result.report.to_json())
-    else:
-        print_report(result.report)
-    if not no_marks:
-        with option_named("--marker"):
-            marked = write_marks(result, mark_dir or DEFAULT_OUT)
-        if not as_json:
-            for path in marked:
-                click.echo(f"Markeret kopi: {path}")
+    with imports_frozen():
+        result = validate_batch(inputs, config=config, strict=strict)
+        # The report first: if a marked copy cannot be written, the findings are still shown.
+        if as_json:
+            click.echo(result.report.to_json())
+        else:
+            print_report(result.report)
+        if not no_marks:
+            with option_named("--marker"):
+                marked = write_marks(result, mark_dir or DEFAULT_OUT)
+            if not as_json:
+                for path in marked:
+                    click.echo(f"Markeret kopi: {path}")
     sys.exit(result.exit_code)
 
 
