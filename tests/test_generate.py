@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from sagsgenerator.cli import cli
@@ -84,23 +85,25 @@ def test_unwritable_output_folder_is_a_danish_error(runner, tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("date", ["2026-12-02", "2099-03-01"], ids=["past", "after-the-clock"])
 def test_documents_carry_the_run_date_and_reruns_are_identical(runner, make_intake, tmp_path,
-                                                               monkeypatch):
+                                                               monkeypatch, date):
     """Issue 14 B11: created/modified are the run's date (--dato, else SOURCE_DATE_EPOCH),
-    not 2000-01-01, and a rerun with the same date gives the same bytes."""
+    not 2000-01-01 nor the computer's clock (also when --dato lies after it), and a rerun
+    with the same date gives the same bytes."""
     import re
     import zipfile
 
     path = make_intake()
     for out in ("a", "b"):
         result = runner.invoke(cli, ["generer", str(path), "--ud", str(tmp_path / out),
-                                     "--dato", "2026-12-02", "--uden-register"])
+                                     "--dato", date, "--uden-register"])
         assert result.exit_code == 0, result.output
+    stamp = f"{date}T00:00:00Z"
     for document in (tmp_path / "a").iterdir():
         core = zipfile.ZipFile(document).read("docProps/core.xml").decode()
         stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core)
-        assert stamps == [("created", "2026-12-02T00:00:00Z"), ("modified", "2026-12-02T00:00:00Z")], \
-            (document.name, stamps)
+        assert stamps == [("created", stamp), ("modified", stamp)], (document.name, stamps)
         assert (tmp_path / "b" / document.name).read_bytes() == document.read_bytes(), document.name
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")          # 1 January 2026
     assert runner.invoke(cli, ["generer", str(path), "--ud", str(tmp_path / "c"),

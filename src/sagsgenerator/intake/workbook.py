@@ -299,12 +299,11 @@ def workbook_bytes(workbook: openpyxl.Workbook, today: dt.date | dt.datetime | N
                    created: dt.datetime | None = None) -> bytes:
     """The .xlsx package of `workbook`, built in memory (a full disk cannot leave a
     half-closed zip behind): shared strings, `today` as modified date (and as created date
-    unless `created` is given), entries in a fixed order with fixed times."""
+    unless `created` is given: openpyxl dates a new workbook by the computer's clock),
+    entries in a fixed order with fixed times."""
     stamp = run_time(today)
     workbook.properties.modified = stamp
-    workbook.properties.created = created or workbook.properties.created or stamp
-    if created is None and workbook.properties.created > stamp:
-        workbook.properties.created = stamp
+    workbook.properties.created = created or stamp
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
