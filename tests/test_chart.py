@@ -57,3 +57,26 @@ def test_the_value_axis_steps_are_round():
     assert nice_step(999) == 200
     assert nice_step(12) == 2.5
     assert nice_step(0) == 1.0
+
+
+def test_an_amount_too_large_to_print_still_gives_a_chart_with_its_bars():
+    """Found by the property tests: 8e95 kr. made tick labels wider than the chart."""
+    png = resources_chart(["Børn og unge", "Ældre"], [Decimal("8e95"), Decimal(0)],
+                          [Decimal("2e95"), Decimal(0)])
+    start, yearly = bar_heights(png, START_COLOUR), bar_heights(png, YEARLY_COLOUR)
+    assert len(start) == 1 and len(yearly) == 1 and abs(start[0] / yearly[0] - 4) < 0.1
+
+
+def test_per_year_keeps_an_amount_of_any_size():
+    """Found by the property tests: 4e31 kr. a year overflowed the budget's rounding."""
+    import datetime as dt
+
+    from sagsgenerator.danish import Period
+    from sagsgenerator.render.context import per_year
+
+    class Proposal:
+        start, cost_start, cost_yearly = Period(2026, 7), Decimal(0), Decimal("4.2e31")
+
+    _, run = per_year(Proposal(), 2026)
+    assert run == [Decimal("2.1e31"), Decimal("4.2e31"), Decimal("4.2e31"), Decimal("4.2e31")]
+    assert dt.date(2026, 7, 1) == Proposal.start.first_day

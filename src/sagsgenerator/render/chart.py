@@ -82,7 +82,11 @@ def resources_chart(labels: list[str], start: list[Decimal], yearly: list[Decima
     step = nice_step(max(values, default=0)) if any(values) else 250_000
     top = max(step, math.ceil(max(values, default=0) / step) * step)
     ticks = [i * step for i in range(int(round(top / step)) + 1)]
-    tick_width = max(font.getlength(_kroner(t)) for t in ticks)
+    tick_labels = [_kroner(t) for t in ticks]
+    if max(font.getlength(t) for t in tick_labels) > WIDTH / 4:
+        # An amount too large to print in full (nobody's budget, but typed): 8,0e+95.
+        tick_labels = [f"{t:.1e}".replace(".", ",") if t else "0" for t in ticks]
+    tick_width = max(font.getlength(t) for t in tick_labels)
 
     left = MARGIN + tick_width + 24
     right = WIDTH - MARGIN
@@ -96,11 +100,11 @@ def resources_chart(labels: list[str], start: list[Decimal], yearly: list[Decima
         return bottom - (bottom - plot_top) * value / top
 
     draw.text((left - 24, plot_top - 40), "kr.", font=font, fill=AXIS, anchor="rb")
-    for tick in ticks:
+    for tick, text in zip(ticks, tick_labels):
         y_tick = height_of(tick)
         if tick:
             draw.line([(left, y_tick), (right, y_tick)], fill=GRID, width=2)
-        draw.text((left - 24, y_tick), _kroner(tick), font=font, fill=AXIS, anchor="rm")
+        draw.text((left - 24, y_tick), text, font=font, fill=AXIS, anchor="rm")
 
     bar = slot * 0.36
     for i, lines in enumerate(wrapped):

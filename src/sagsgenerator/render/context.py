@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
@@ -269,7 +269,9 @@ def per_year(p: Proposal, first_year: int) -> tuple[list[Decimal], list[Decimal]
     for y in range(first_year, first_year + BUDGET_YEARS):
         start.append(p.cost_start if y == year else Decimal(0))
         if y == year:
-            share = (p.cost_yearly * (13 - month) / 12).quantize(Decimal(1), ROUND_HALF_UP)
+            with localcontext() as context:   # an amount of any size keeps its digits
+                context.prec = max(28, p.cost_yearly.adjusted() + 6)
+                share = (p.cost_yearly * (13 - month) / 12).quantize(Decimal(1), ROUND_HALF_UP)
         else:
             share = p.cost_yearly if y > year else Decimal(0)
         run.append(share)
