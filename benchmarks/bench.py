@@ -282,7 +282,7 @@ def web(runs: int = 3) -> None:
                 browser = p.chromium.launch(executable_path=chromium, args=[
                     "--no-sandbox", "--disable-gpu", "--no-first-run"])
                 page = browser.new_page()
-                for attempt in range(100):
+                for _ in range(100):             # until the server answers
                     try:
                         page.goto(url)
                         break
