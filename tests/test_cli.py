@@ -200,17 +200,19 @@ def test_the_blank_workbook_never_replaces_a_file(runner, make_intake, tmp_path)
     assert filled.read_bytes() != before
 
 
-def test_validating_imports_neither_documents_nor_openpyxl(make_intake):
-    """`valider --ingen-markering` starts without docx, Jinja, Pillow or openpyxl (a third
-    of a second): only rendering and writing workbooks need them."""
+def test_validating_imports_neither_documents_nor_openpyxl(make_intake, tmp_path):
+    """`valider` starts without docx, Jinja, Pillow or openpyxl (a third of a second), also
+    when it writes a marked copy: only rendering and writing our own workbooks need them."""
     import subprocess
     import sys
 
-    path = make_intake()
+    path = make_intake([proposal(1, **{"Ansvarligt center": ""}), proposal(2), proposal(3)])
+    marks = tmp_path / "marker"
     script = ("import sys; from pathlib import Path\n"
               "from sagsgenerator.batch import validate_batch\n"
-              f"result = validate_batch([Path({str(path)!r})])\n"
+              f"result = validate_batch([Path({str(path)!r})], marks_dir=Path({str(marks)!r}))\n"
               "assert result.report.rows_read == 3, result.report\n"
+              "assert len(result.annotated) == 1, result.annotated\n"
               "print(sorted(m for m in ('openpyxl', 'docx', 'docxtpl', 'jinja2', 'PIL')"
               " if m in sys.modules))")
     import os

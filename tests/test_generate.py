@@ -110,3 +110,56 @@ def test_documents_carry_the_run_date_and_reruns_are_identical(runner, make_inta
                                "--uden-register"]).exit_code == 0
     core = zipfile.ZipFile(tmp_path / "c" / "idekatalog.docx").read("docProps/core.xml").decode()
     assert "2026-01-01T00:00:00Z" in core
+
+
+# --- a small run on two cores: a helper renders, this process reads and writes the workbook ---
+
+HELPER_SCRIPT = """\
+import datetime as dt, sys
+from pathlib import Path
+from sagsgenerator.batch import run_batch
+paths = [Path(p) for p in sys.argv[3:]]
+today = dt.date(2026, 12, 2)
+result = run_batch(paths, Path(sys.argv[1]), today=today, workers=2, register=None)
+print(sorted(m for m in ('docx', 'docxtpl', 'jinja2') if m in sys.modules))
+run_batch(paths, Path(sys.argv[2]), today=today, workers=1, register=None)
+print(len(result.documents))
+"""
+
+
+def test_a_small_run_renders_in_a_helper_with_the_same_bytes(tmp_path):
+    """Issue 16: a small batch on two cores is rendered by one worker started before the
+    workbooks are read (it loads docx, docxtpl and Jinja and prepares the templates
+    meanwhile); this process never loads them. The documents are those of one process."""
+    import os
+    import subprocess
+    import sys
+
+    import sagsgenerator
+    source = str(Path(sagsgenerator.__file__).parents[1])
+    helped, alone = tmp_path / "to", tmp_path / "en"
+    inputs = [str(INPUT / "boern-og-unge.xlsx"), str(INPUT / "kronisk-sygdom.xlsx")]
+    done = subprocess.run([sys.executable, "-c", HELPER_SCRIPT, str(helped), str(alone), *inputs],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": source})
+    assert done.returncode == 0, done.stderr
+    loaded, count = done.stdout.splitlines()
+    assert loaded == "[]"
+    assert int(count) == 15                     # 14 Word documents and handleplan.xlsx
+    assert digests(helped) == digests(alone)
+    assert len(digests(helped)) == 16           # and the marked copy of kronisk-sygdom.xlsx
+
+
+def test_the_helper_never_replaces_an_input(tmp_path):
+    """The helper was started before the inputs were known: it guards them all the same. A
+    document given as input (by mistake) is reported, and not overwritten by its namesake."""
+    from sagsgenerator.batch import run_batch
+    from sagsgenerator.errors import InputWouldBeOverwritten
+
+    out = tmp_path / "ud"
+    out.mkdir()
+    catalogue = out / "idekatalog.docx"
+    catalogue.write_bytes(b"not a document of ours")
+    with pytest.raises(InputWouldBeOverwritten) as info:
+        run_batch([INPUT / "boern-og-unge.xlsx", catalogue], out, workers=2)
+    assert str(catalogue) in info.value.danish
+    assert catalogue.read_bytes() == b"not a document of ours"

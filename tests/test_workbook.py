@@ -134,7 +134,7 @@ def test_planted_errors_give_exactly_those_findings_and_an_annotated_copy(runner
 
 
 def test_annotated_copy_never_writes_a_formula(make_intake, tmp_path):
-    from sagsgenerator.intake.workbook import annotate
+    from sagsgenerator.intake.xlsx import annotate
     rows = [proposal(1, **{"Ansvarligt center": "=1+1"}), proposal(2), proposal(3)]
     path = make_intake(rows)
     intake = validate_file(path)
@@ -152,9 +152,8 @@ import datetime as dt
 import re
 import zipfile
 
-from sagsgenerator.intake.workbook import (annotate, annotated_name, is_annotated,
-                                           original_stem, set_text, workbook_bytes,
-                                           write_blank)
+from sagsgenerator.intake.workbook import set_text, workbook_bytes, write_blank
+from sagsgenerator.intake.xlsx import annotate, annotated_name, is_annotated, original_stem
 
 TODAY = dt.date(2026, 3, 2)
 

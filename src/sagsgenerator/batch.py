@@ -67,7 +67,7 @@ class BatchResult:
 def annotated_name(intake: Intake) -> str:
     """`gruppe.xlsx` -> `gruppe-markeret.xlsx`; a marked copy sent back keeps its name (its
     document property knows the workbook it was made from)."""
-    from .intake.workbook import annotated_name as marked_name
+    from .intake.xlsx import annotated_name as marked_name
 
     return marked_name(intake.path)
 
@@ -94,7 +94,7 @@ def validate_batch(paths: Sequence[Path], *, config: Config = DEFAULT_CONFIG,
 def write_marks(result: BatchResult, marks_dir: Path, today: dt.date | None = None) -> list[Path]:
     """A marked copy of every workbook of the batch that has findings, in marks_dir (what an
     earlier, killed run left half-written there is removed first)."""
-    from .intake.workbook import annotate
+    from .intake.xlsx import annotate
 
     remove_stale_temporaries(marks_dir)
     with guard_inputs(result.inputs):
@@ -138,9 +138,14 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
     remove_stale_temporaries(out_dir)
     skip = [out_dir, *([marks_dir] if marks_dir else [])]
     with contextlib.ExitStack() as stack:
-        # A large batch: the workers that render are started before anything is read.
-        pool = (stack.enter_context(render_pool(workers))
-                if len(expand_paths(paths, skip)[0]) >= POOL_FROM_FILES else None)
+        # Worker processes are started before anything is read: for a large batch, the
+        # workers that render; for a small one on more than one core, a helper that loads
+        # the engine and prepares the templates meanwhile.
+        pool = helper = None
+        if len(expand_paths(paths, skip)[0]) >= POOL_FROM_FILES:
+            pool = stack.enter_context(render_pool(workers))
+        elif (workers or os.cpu_count() or 1) > 1:
+            helper = stack.enter_context(render_pool(1, prepare=kinds, template_dir=template_dir))
         result = validate_batch(paths, config=config, strict=strict,
                                 display_names=display_names, skip=skip, workers=workers)
         numbers: dict[str, Any] = {"held_back": _held_back(result)}
@@ -157,7 +162,7 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
                                                pdf=pdf or pdfa, pdfa=pdfa,
                                                template_dir=template_dir, workers=workers,
                                                progress=progress, today=today, pool=pool,
-                                               **numbers)
+                                               helper=helper, **numbers)
             if changes_since is not None:
                 _track_changes(result, store, changes_since, out_dir, kinds, config, today,
                                template_dir, numbers)

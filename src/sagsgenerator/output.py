@@ -155,6 +155,11 @@ def guard_inputs(paths: Iterable[Path]) -> Iterator[None]:
         _PROTECTED.difference_update(added)
 
 
+def protected_inputs() -> frozenset[Path]:
+    """The inputs guarded now (guard_inputs), for a worker process to guard them as well."""
+    return frozenset(_PROTECTED)
+
+
 def write_bytes(target: Path, data: bytes) -> Path:
     """Write `data` to `target` atomically (the whole file is in memory: a full disk fails
     in a plain write, never inside a half-closed zip)."""

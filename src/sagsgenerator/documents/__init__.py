@@ -24,19 +24,20 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..config import DEFAULT_CONFIG, Config
-from ..output import atomic_write, refuse_input
+from ..output import atomic_write, guard_inputs, protected_inputs, refuse_input
 from ..processes import worker_init
 from ..render.context import Batch, Item, batch_items, remembered_fields
-from ..render.engine import PreparedTemplate
 from ..render.office import convert_to_pdf, request_field_update
 from ..model import Intake
 from ..register.status import TrafficLight
 from . import handleplan, idekatalog, opfoelgning, sagsfremstilling, udvalgssag
 from .base import Planned
 
+if TYPE_CHECKING:
+    from ..render.engine import PreparedTemplate
 
 
 @dataclass(frozen=True)
@@ -106,21 +107,31 @@ class _Renderer:
     def __init__(self) -> None:
         self.prepared: dict[str, PreparedTemplate] = {}
 
-    def write(self, job: Job) -> Path:
-        kind, template, planned, target = job
+    def template(self, kind: str, template: str) -> PreparedTemplate:
+        from ..render.engine import PreparedTemplate   # docx, docxtpl, Jinja: where they work
+
         if template not in self.prepared:
             self.prepared[template] = PreparedTemplate(Path(template), kind)
-        data = self.prepared[template].render(planned.context, planned.properties)
+        return self.prepared[template]
+
+    def write(self, job: Job) -> Path:
+        kind, template, planned, target = job
+        data = self.template(kind, template).render(planned.context, planned.properties)
         return atomic_write(target, lambda tmp: tmp.write_bytes(data))
 
 
 _WORKER: _Renderer | None = None
 
 
-def _write_in_worker(jobs: list[Job]) -> list[Path]:
+def _worker() -> _Renderer:
     global _WORKER
     _WORKER = _WORKER or _Renderer()
-    return [_WORKER.write(job) for job in jobs]
+    return _WORKER
+
+
+def _write_in_worker(jobs: list[Job]) -> list[Path]:
+    renderer = _worker()
+    return [renderer.write(job) for job in jobs]
 
 
 def _write_pickled_in_worker(data: bytes) -> list[Path]:
@@ -139,18 +150,37 @@ def _started() -> None:
     """Nothing: submitted once to start the workers of a pool."""
 
 
+def _prepare_in_worker(templates: Sequence[tuple[str, str]]) -> None:
+    """Load the engine and prepare the run's templates (and the chart's font) in a worker
+    while the main process reads: half a second of a small run. A template that cannot be
+    prepared is left alone here; the render that needs it reports it."""
+    renderer = _worker()
+    for kind, template in templates:
+        with contextlib.suppress(Exception):
+            renderer.template(kind, template)
+    if any(kind == "handleplan" for kind, _ in templates):
+        from ..render.chart import load_fonts
+
+        load_fonts()
+
+
 @contextlib.contextmanager
-def render_pool(workers: int | None = None) -> Iterator[ProcessPoolExecutor | None]:
+def render_pool(workers: int | None = None, prepare: Iterable[str] = (),
+                template_dir: Path | None = None) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for `write_documents`, started now. A worker forked later holds
     (and counts in its memory) everything this process has read by then, so the pipeline
-    starts them before it reads a large batch. None with one worker."""
+    starts them before it reads a large batch. None with one worker. With `prepare` (kinds),
+    the workers load the engine and prepare those kinds' templates at once (from
+    `template_dir` where it has them): a small batch's helper (`write_documents`' `helper`)."""
     workers = workers or os.cpu_count() or 1
-    if workers <= 1:
+    if workers <= 1 and not prepare:
         yield None
         return
     pool = ProcessPoolExecutor(workers, initializer=worker_init)
     try:
-        pool.submit(_started)            # forks every worker now (fork starts them all)
+        templates = [(kind, str(template_path(kind, template_dir))) for kind in prepare]
+        # Fork starts every worker at the first task.
+        pool.submit(_prepare_in_worker, templates) if templates else pool.submit(_started)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -238,7 +268,8 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                     held_back: Sequence[tuple[str, int]] = (),
                     pdfa: bool = False,
                     traffic_lights: Mapping[tuple[str, int], TrafficLight] | None = None,
-                    pool: ProcessPoolExecutor | None = None) -> list[Written]:
+                    pool: ProcessPoolExecutor | None = None,
+                    helper: ProcessPoolExecutor | None = None) -> list[Written]:
     """Render the chosen kinds from the valid proposals: (kind, path) of every file written,
     in order.
 
@@ -247,7 +278,9 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
     total documents are written. With pdf=True every .docx is also converted to tagged PDF
     (PDF/A-2b with pdfa=True) by a pool of LibreOffice processes, which also updates the
     catalogue's table of contents; without it Word updates the table on open. One
-    LibreOffice process. `pool`: worker processes already started (`render_pool`)."""
+    LibreOffice process. `pool`: worker processes already started (`render_pool`) for a
+    large batch; `helper`: one worker already started for a small batch, which renders the
+    Word documents while this process makes handleplan.xlsx."""
     kinds = list(kinds)
     numbers = dict(case_numbers=case_numbers, committee_case_numbers=committee_case_numbers,
                    held_back=held_back, traffic_lights=traffic_lights)
@@ -263,6 +296,9 @@ def write_documents(intakes: list[Intake], out_dir: Path, kinds: Iterable[str] =
                 pool = stack.enter_context(render_pool(workers))
             written, workbook = _write_in_parallel(pool, workers, items, out_dir, wanted, config,
                                                    template_dir, today, progress)
+    elif items and helper is not None:
+        written, workbook = _write_beside(helper, items, out_dir, wanted, config, template_dir,
+                                          today, progress)
     else:
         written, workbook = _write_here(items, out_dir, wanted, config, template_dir, today,
                                         workers, progress)
@@ -314,6 +350,33 @@ def _write_here(items: Batch, out_dir: Path, wanted: set[str], config: Config,
                 progress(1, len(jobs))
     workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
     return [Written(job[0], path) for job, path in zip(jobs, paths)], workbook
+
+
+def _write_beside(helper: ProcessPoolExecutor, items: Batch, out_dir: Path, wanted: set[str],
+                  config: Config, template_dir: Path | None, today: dt.date | None,
+                  progress: Callable[[int, int], None] | None,
+                  ) -> tuple[list[Written], bytes | None]:
+    """A small batch on two cores: the helper (which loaded the engine and prepared the
+    templates while this process read the workbooks) plans and renders the Word documents;
+    meanwhile this process makes handleplan.xlsx (openpyxl is loaded only here)."""
+    future = helper.submit(_plan_and_write_here, items, out_dir, wanted, config, template_dir,
+                           today, sorted(protected_inputs()))
+    workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
+    written = future.result()
+    if progress and written:
+        progress(len(written), len(written))
+    return written, workbook
+
+
+def _plan_and_write_here(items: Batch, out_dir: Path, wanted: set[str], config: Config,
+                         template_dir: Path | None, today: dt.date | None,
+                         inputs: list[Path]) -> list[Written]:
+    """Plan and render a small batch's Word documents, in order (in the helper, which was
+    started before the run's inputs were known: they are guarded here)."""
+    with guard_inputs(inputs):
+        jobs = _plan(items, out_dir, wanted, config, template_dir, today)
+        renderer = _worker()
+        return [Written(job[0], renderer.write(job)) for job in jobs]
 
 
 def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, out_dir: Path,

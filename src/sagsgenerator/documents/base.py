@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config
-from ..render.engine import Properties
+from ..render.values import Properties
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,14 @@ from __future__ import annotations
 from copy import copy
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from ..config import Config
 from ..model import KEY_HEADER
 from ..register import ProposalKey
-from ..intake.workbook import set_text, workbook_bytes as package_workbook
 from ..render.chart import resources_chart
 from ..render.context import (Item, budget, budget_first_year, count_text, date_text,
                               follow_up_text, group_by,
                               join_danish, plan_period, priority_order, proposal_fields, totals)
-from ..render.engine import Image, Properties
+from ..render.values import Image, Properties
 from .base import Planned, author
 
 TITLE = "Handleplan"
@@ -132,6 +125,8 @@ def _lines(value, width: int) -> int:
 def _style(sheet, **styles):
     """The style of a cell with `styles`, registered in the workbook, for copying into cells
     (openpyxl's own way of copying a style: `target._style = copy(source._style)`)."""
+    from openpyxl.cell import Cell
+
     cell = Cell(sheet)
     for name, value in styles.items():
         setattr(cell, name, value)
@@ -142,6 +137,15 @@ def workbook_bytes(items: list[Item], config: Config) -> bytes:
     """The action plan as an Excel workbook that prints (A4 landscape, one page wide, header
     row on every page, municipality and page numbers), with a Status dropdown and a hidden,
     protected key column; reproducible bytes."""
+    # openpyxl is loaded here, not with the module: the process that plans and renders the
+    # Word documents (a small batch's helper) does not need it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..intake.workbook import set_text, workbook_bytes as package_workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = TITLE

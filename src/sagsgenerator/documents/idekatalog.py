@@ -6,7 +6,7 @@ from ..config import Config
 from ..danish import paragraphs_of
 from ..render.context import (logo, Item, count_text, date_text, group_by, join_danish,
                               proposal_fields, same_name, totals)
-from ..render.engine import Properties
+from ..render.values import Properties
 from .base import Planned, author
 
 TITLE = "Idékatalog"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..config import Config
 from ..danish import sort_key
 from ..render.context import Item, date_text, group_by, proposal_fields
-from ..render.engine import Properties
+from ..render.values import Properties
 from ..register.status import DEFAULT_MONTHS, Light, TrafficLight, light_without_history
 from .base import Planned, author
 

@@ -8,7 +8,7 @@ from ..config import Config
 from ..render.context import (BLANK_LINE, NOT_SET, Item, amount, background, budget, budget_first_year,
                               date_text, financing_phrase, header_block, proposal_fields,
                               recommendation, slug)
-from ..render.engine import Properties
+from ..render.values import Properties
 from .base import Planned, author
 
 

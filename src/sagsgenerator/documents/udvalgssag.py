@@ -7,7 +7,7 @@ from ..danish import number_word, sort_key
 from ..render.context import (BLANK_LINE, NO_COMMITTEE, NOT_SET, Item, budget, budget_first_year,
                               date_text, group_by, header_block, join_danish, priority_order,
                               proposal_fields, same_name, slug, totals)
-from ..render.engine import Properties
+from ..render.values import Properties
 from .base import Planned, author
 
 TITLE = "Prioriteret handleplan for sundhedsindsatser"

@@ -21,7 +21,6 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
@@ -55,6 +54,21 @@ EMPTY_INLINE = re.compile(rb'<c ([^>]*?) ?t="inlineStr"([^>/]*)(?:></c>|/>)')
 
 class NotHandled(Exception):
     """This package needs the openpyxl path."""
+
+
+def escape(text: str) -> str:
+    """Text for XML content, as xml.sax.saxutils.escape (which imports urllib and http)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes, as xml.sax.saxutils.quoteattr writes it."""
+    value = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace('"', "&quot;") + '"'
 
 
 def _xml(data: bytes) -> Any:
@@ -380,7 +394,10 @@ def _annotate(source, findings, report, comment_text, record, fills, title):
     etree.SubElement(rels, f"{{{PKG}}}Relationship", Id=rid, Type=WORKSHEET_TYPE,
                      Target=posixpath.relpath(summary_part, "xl"))
     sheet_id = max(int(s.get("sheetId", "0")) for s in sheets_element) + 1
-    new = etree.Element(f"{M}sheet", name=summary_name, sheetId=str(sheet_id))
+    # The "r" prefix as Excel writes it, declared here: else lxml names it by what it was
+    # told before in this process (python-docx registers "r"; without it, "ns1").
+    new = etree.SubElement(sheets_element, f"{M}sheet", nsmap={"r": REL}, name=summary_name,
+                           sheetId=str(sheet_id))
     new.set(f"{{{REL}}}id", rid)
     sheets_element.insert(0, new)
     for view in workbook.iter(f"{M}workbookView"):

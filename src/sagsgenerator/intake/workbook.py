@@ -1,11 +1,9 @@
-"""Workbooks we write: the blank intake workbook and the annotated copy of a filled-in one.
+"""Workbooks we make with openpyxl: the blank intake workbook, and the annotated copy of a
+filled-in one when marking.py cannot edit its XML (a copy sent back with the tool's old
+marks, a sheet that already has comments).
 
-Every workbook goes out through `workbook_bytes`: text in a shared-strings table (as Excel
-writes it, so Excel does not rewrite the file on its first save), the modified date of the
-run (`today` or SOURCE_DATE_EPOCH) and fixed zip entry times, so a rerun on the same date
-gives the same bytes. An annotated copy carries a custom document property
-(`sagsgenerator-markeret`) saying which cells the tool marked and what they held before,
-so that a corrected copy sent back is recognised and its old marks removed.
+`workbook_bytes` writes an openpyxl workbook as xlsx.pack packs every workbook we write:
+shared strings, the run's date, fixed zip times (reruns give the same bytes).
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import re
 import warnings
 import zipfile
@@ -39,25 +36,20 @@ from ..model import (GROUP_COLUMNS, GROUP_SHEET, GUIDE_SHEET, LISTS_SHEET, PROPO
                      PROPOSAL_SHEET, Column)
 from ..output import write_bytes
 from ..findings import Finding, Report, Severity
+from .xlsx import (ERROR_RGB, MARK_AUTHOR, MARK_PROPERTY, MARK_VERSION, ORIGINALS_PROPERTY,
+                   WARNING_RGB, comment_text, original_stem, pack, run_time, shared_strings)
 
 # Dropdowns and input messages cover rows 2 to 1000 by range (no cell objects); the
 # formats are the columns' own, so Excel gives them to every cell typed in the column.
 LAST_DATA_ROW = 1000
-# Two custom document properties: a short record (Excel keeps text properties of up to 255
-# characters when it saves) and the earlier fill and comment of the cells that had one.
-MARK_PROPERTY = "sagsgenerator-markeret"
-ORIGINALS_PROPERTY = "sagsgenerator-markeret-celler"
-MARK_VERSION = 1
-MARK_AUTHOR = "sagsgenerator"
-MARKED_SUFFIX = "-markeret"
 # The hidden Lister sheet: a Danish header over each configured list.
 LIST_TITLES = {"centres": "Centre", "committees": "Udvalg", "focus_areas": "Fokusområder",
                "financing_types": "Finansiering", "prevention_packages": "Forebyggelsespakker",
                "proposal_kinds": "Forslagstyper", "statuses": "Status", "theme_names": "Temaer"}
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
-WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+ERROR_FILL = PatternFill("solid", fgColor=ERROR_RGB)
+WARNING_FILL = PatternFill("solid", fgColor=WARNING_RGB)
 WRAP = Alignment(wrap_text=True, vertical="top")
 NUMBER_FORMATS = {"amount": '#,##0 "kr."', "number": "0", "period": "mmmm yyyy",
                   "date": "dd-mm-yyyy"}
@@ -244,57 +236,6 @@ def write_blank(target: Path, config: Config = DEFAULT_CONFIG,
 
 # --- packaging: shared strings, the run's date, fixed zip times -------------------------------
 
-def run_time(today: dt.date | dt.datetime | None = None) -> dt.datetime:
-    """The time stamped into a workbook: `today` (midnight), else SOURCE_DATE_EPOCH, else
-    today's date at midnight UTC (reruns on one day give the same bytes)."""
-    if isinstance(today, dt.datetime):
-        return today.replace(tzinfo=None, microsecond=0)
-    if isinstance(today, dt.date):
-        return dt.datetime(today.year, today.month, today.day)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-    now = dt.datetime.now(dt.timezone.utc)
-    return dt.datetime(now.year, now.month, now.day)
-
-
-INLINE_CELL = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.S)
-EMPTY_INLINE = re.compile(rb'<c ([^>]*?) ?t="inlineStr"([^>/]*)(?:></c>|/>)')
-CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-MAIN_NS = b"http://schemas.openxmlformats.org/"
-STRINGS_TYPE = (b"application/vnd.openxmlformats-officedocument.spreadsheetml."
-                b"sharedStrings+xml")
-
-
-def _shared_strings(parts: dict[str, bytes]) -> None:
-    """Move openpyxl's inline strings into a shared-strings table (in place)."""
-    table: dict[bytes, int] = {}
-    count = 0
-
-    def shared(match: re.Match) -> bytes:
-        nonlocal count
-        count += 1
-        index = table.setdefault(match[3], len(table))
-        return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], index)
-
-    for name in list(parts):
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            parts[name] = EMPTY_INLINE.sub(rb"<c \1\2/>", INLINE_CELL.sub(shared, parts[name]))
-    if not table or "xl/sharedStrings.xml" in parts:
-        return
-    parts["xl/sharedStrings.xml"] = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="' + MAIN_NS
-        + b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, len(table))
-        + b"".join(b"<si>%s</si>" % text for text in table) + b"</sst>")
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
-        + STRINGS_TYPE + b'"/></Types>')
-    rels = "xl/_rels/workbook.xml.rels"
-    parts[rels] = parts[rels].replace(b"</Relationships>", (
-        b'<Relationship Id="rIdSharedStrings" Type="' + MAIN_NS + b'officeDocument/2006/'
-        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
-
-
 def workbook_bytes(workbook: openpyxl.Workbook, today: dt.date | dt.datetime | None = None,
                    created: dt.datetime | None = None) -> bytes:
     """The .xlsx package of `workbook`, built in memory (a full disk cannot leave a
@@ -310,33 +251,9 @@ def workbook_bytes(workbook: openpyxl.Workbook, today: dt.date | dt.datetime | N
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         names = archive.namelist()
         parts = {name: archive.read(name) for name in names}
-    _shared_strings(parts)
+    shared_strings(parts)
     made = created or workbook.properties.created
-    return _pack(parts, names, stamp, made)
-
-
-def _pack(parts: dict[str, bytes], names: list[str], stamp: dt.datetime,
-          created: dt.datetime | None) -> bytes:
-    """A zip of `parts` in the order of `names` (then the rest), core.xml dated `stamp`
-    (and `created`, when given), every entry with the same fixed time."""
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    if "docProps/core.xml" in parts:
-        made = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if created else None
-        parts["docProps/core.xml"] = CORE_DATE.sub(
-            lambda m: m[1] + (iso if m[2] == b"modified" else made or m[0][len(m[1]):-len(m[3])])
-            + m[3], parts["docProps/core.xml"])
-    order = list(dict.fromkeys(names + [n for n in parts if n not in names]))
-    when = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in order:
-            if name not in parts:
-                continue
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            archive.writestr(info, parts[name])
-    return out.getvalue()
+    return pack(parts, names, stamp, made)
 
 
 # --- the annotated copy -------------------------------------------------------------------------
@@ -360,50 +277,6 @@ def _mark_of(workbook: openpyxl.Workbook) -> dict | None:
     """The tool's record in an annotated copy, or None."""
     mark = _property(workbook, MARK_PROPERTY)
     return mark if isinstance(mark, dict) and mark.get("version") == MARK_VERSION else None
-
-
-def read_mark(path: Path) -> dict | None:
-    """The `sagsgenerator-markeret` record of a workbook the tool annotated, else None
-    (also for a file that is not a workbook or cannot be read)."""
-    from .reader import _xml_events  # the reader's safe parser
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.NameToInfo.get("docProps/custom.xml")
-            if info is None or info.file_size > 16 * 1024 * 1024:
-                return None
-            with archive.open(info) as stream:
-                for _, element in _xml_events(stream, str(path), "{*}property"):
-                    if element.get("name") == MARK_PROPERTY:
-                        mark = json.loads("".join(element.itertext()))
-                        return mark if isinstance(mark, dict) \
-                            and mark.get("version") == MARK_VERSION else None
-    except Exception:  # not a workbook, damaged, unreadable: not one of ours
-        return None
-    return None
-
-
-def is_annotated(path: Path) -> bool:
-    """True when `path` is an annotated copy written by sagsgenerator (its document
-    property says so; the name does not matter)."""
-    return read_mark(path) is not None
-
-
-def original_stem(path: Path) -> str:
-    """The name stem of the workbook a copy was annotated from: 'med-fejl' for
-    'med-fejl-markeret.xlsx' (also when that copy was annotated again), else the stem with
-    any '-markeret' ending taken off."""
-    mark = read_mark(path)
-    if mark and isinstance(mark.get("stem"), str) and mark["stem"].strip():
-        return mark["stem"]
-    stem = path.stem
-    while stem.endswith(MARKED_SUFFIX) and len(stem) > len(MARKED_SUFFIX):
-        stem = stem[:-len(MARKED_SUFFIX)]
-    return stem
-
-
-def annotated_name(path: Path) -> str:
-    """The file name of the annotated copy of `path`: never '-markeret-markeret'."""
-    return f"{original_stem(path)}{MARKED_SUFFIX}.xlsx"
 
 
 def _fill_xml(fill: Any) -> str | None:
@@ -453,32 +326,12 @@ def strip_marks(workbook: openpyxl.Workbook) -> dict | None:
     return mark
 
 
-def _comment_text(findings: list[Finding]) -> str:
-    return "\n\n".join(f"{f.severity.capitalize()}: {f.message}" for f in findings)
-
-
-def annotate(source: Path, findings: list[Finding], report: Report, target: Path,
-             today: dt.date | dt.datetime | None = None) -> Path:
-    """Copy `source` to `target` with bad cells filled red/yellow, explained in comments,
-    and a sheet "Fejl" listing every finding with a link to its cell. Source is only read.
-    When `source` is itself an annotated copy, its old marks are removed first.
-
-    The copy is made by editing the package's XML (marking.py), which keeps every part of
-    the group's file as it was and takes a second for 10,000 rows; openpyxl (which rewrites
-    the whole workbook) is used for what that path does not handle, such as a copy sent
-    back with the tool's old marks or a sheet that already has comments."""
-    from .. import __version__
-    from .marking import annotated_package
-    record = {"version": MARK_VERSION, "tool": __version__, "stem": original_stem(source),
-              "sheet": "Fejl", "cells": len({(f.location.sheet, f.location.cell)
-                                               for f in findings if f.location.cell})}
-    title = f"Fund i {report.files[0] if report.files else source.name}"
-    fast = annotated_package(source, findings, report, _comment_text, record,
-                             {Severity.ERROR: ERROR_FILL.fgColor.rgb,
-                              Severity.WARNING: WARNING_FILL.fgColor.rgb}, title)
-    if fast is not None:
-        parts, order = fast
-        return write_bytes(target, _pack(parts, order, run_time(today), None))
+def annotate_with_openpyxl(source: Path, findings: list[Finding], report: Report,
+                           target: Path, today: dt.date | dt.datetime | None, record: dict,
+                           title: str) -> Path:
+    """The annotated copy (xlsx.annotate) through openpyxl, for what marking.py does not
+    handle, such as a copy sent back with the tool's old marks or a sheet that already has
+    comments. `record` is the mark record, completed here."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(source)
@@ -510,7 +363,7 @@ def annotate(source: Path, findings: list[Finding], report: Report, target: Path
                 if old_comment is not None else None}
         is_error = any(f.severity is Severity.ERROR for f in cell_findings)
         cell.fill = ERROR_FILL if is_error else WARNING_FILL
-        text = _comment_text(cell_findings) + note
+        text = comment_text(cell_findings) + note
         if old_comment is not None:  # the group's own comment stays readable in the copy
             text += f"\n\n— Kommentar i jeres fil ({old_comment.author or 'ukendt'}):\n" \
                     f"{old_comment.text}"

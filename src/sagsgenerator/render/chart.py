@@ -33,6 +33,13 @@ def _font(size: int):
         return ImageFont.truetype(io.BytesIO(handle.read()), size)
 
 
+def load_fonts() -> None:
+    """Load Pillow and the chart's fonts now (a worker does it while the inputs are read)."""
+    from PIL import Image, ImageDraw  # noqa: F401  (their import is the point)
+
+    _font(TITLE_PX), _font(TEXT_PX)
+
+
 def nice_step(top: float, steps: int = 5) -> float:
     """A round step (1, 2, 2.5 or 5 times a power of ten) giving about `steps` steps to `top`."""
     if top <= 0:

@@ -19,7 +19,7 @@ from ..config import Config
 from ..danish import (NBSP, format_amount, format_date, number_word, paragraphs_of,
                       sort_key, unbreakable, with_danish_period)
 from ..model import Proposal, WorkingGroup
-from .engine import Image
+from .values import Image
 
 if TYPE_CHECKING:
     from ..model import Intake

@@ -58,10 +58,10 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import TemplateError
+from .values import FIXED_TIME, Image, Properties
 
 LANGUAGE = "da-DK"
-# Fixed timestamps make the same input give the same bytes (zip entries and core properties).
-FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+# Zip entries get a fixed time, as core properties get FIXED_TIME: same input, same bytes.
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 # How every part we write is deflated: level 1 compresses an XML part about twice as fast as
 # zlib's default (6), for parts about 15 % larger; a 16 KB window and memLevel 7 keep each
@@ -75,26 +75,6 @@ STORED_BELOW = 2048
 
 __all__ = ["FIXED_TIME", "LANGUAGE", "ZIP_TIME", "Image", "PreparedTemplate", "Properties",
            "fixed_zip", "make_env", "render"]
-
-
-@dataclass(frozen=True)
-class Image:
-    """A PNG picture for the context; the engine turns it into an inline image with alt text."""
-
-    png: bytes
-    width_mm: float
-    descr: str
-
-
-@dataclass(frozen=True)
-class Properties:
-    """The document's core properties (File > Info in Word)."""
-
-    title: str
-    subject: str
-    author: str = ""
-    keywords: str = ""
-    when: dt.datetime = FIXED_TIME   # created and modified: the run's date (--dato)
 
 
 # --- Values: user text is data ---------------------------------------------------------------

@@ -164,7 +164,7 @@ def _marked_beside_its_original(path: Path) -> bool:
     copy sent back, and is read."""
     if not path.stem.endswith("-markeret"):
         return False
-    from ..intake.workbook import original_stem  # openpyxl: only for a marked copy
+    from ..intake.xlsx import original_stem
 
     original = path.with_name(f"{original_stem(path)}{path.suffix}")
     return original != path and original.is_file()

@@ -14,7 +14,7 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 
 from ..batch import BatchResult, validate_batch
-from ..intake.workbook import MARKED_SUFFIX
+from ..intake.xlsx import MARKED_SUFFIX
 from ..errors import IntakeUnusable
 from ..findings import Finding, Report
 from ..intake.reader import check_file, unusable
