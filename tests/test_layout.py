@@ -84,6 +84,28 @@ def test_no_stale_word2010_styles_part(out):
             assert b"stylesWithEffects" not in package.read("[Content_Types].xml")
 
 
+STYLE_REFERENCES = ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink", "basedOn",
+                    "next", "link")
+
+
+def test_templates_define_the_styles_they_use_and_few_more(out):
+    """Issue 16: the templates and documents carry the styles their text, headers, footers
+    and lists use (and those a municipality restyles), not python-docx's 164 (340 KB of XML
+    parsed for every template and copied into every document); every style named is there."""
+    for path in sorted(TEMPLATE_DIR.glob("*.docx")) + docx_paths(out):
+        with zipfile.ZipFile(path) as package:
+            data = package.read("word/styles.xml")
+            defined = {s.get(f"{W}styleId") for s in etree.fromstring(data).iter(f"{W}style")}
+            named = {e.get(f"{W}val")
+                     for name in package.namelist()
+                     if name.startswith("word/") and name.endswith(".xml")
+                     for e in etree.fromstring(package.read(name)).iter(
+                         *(f"{W}{tag}" for tag in STYLE_REFERENCES))}
+        assert named <= defined, (path.name, named - defined)
+        assert {"Heading1", "Title", "Caption", "Tabeltekst", "TableGrid"} <= defined, path.name
+        assert len(defined) < 50 and len(data) < 40_000, (path.name, len(defined), len(data))
+
+
 def test_danish_hyphenation_and_fonts(out):
     for path in docx_paths(out):
         settings = part(path, "word/settings.xml")
