@@ -180,7 +180,10 @@ def render_pool(workers: int | None = None, prepare: Iterable[str] = (),
     try:
         templates = [(kind, str(template_path(kind, template_dir))) for kind in prepare]
         # Fork starts every worker at the first task.
-        pool.submit(_prepare_in_worker, templates) if templates else pool.submit(_started)
+        if templates:
+            pool.submit(_prepare_in_worker, templates)
+        else:
+            pool.submit(_started)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
