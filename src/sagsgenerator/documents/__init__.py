@@ -362,7 +362,7 @@ def _write_beside(helper: ProcessPoolExecutor, items: Batch, out_dir: Path, want
     """A small batch on two cores: the helper (which loaded the engine and prepared the
     templates while this process read the workbooks) plans and renders the Word documents;
     meanwhile this process makes handleplan.xlsx (openpyxl is loaded only here)."""
-    future = helper.submit(_plan_and_write_here, items, out_dir, wanted, config, template_dir,
+    future = helper.submit(_plan_and_write_in_helper, items, out_dir, wanted, config, template_dir,
                            today, sorted(protected_inputs()))
     workbook = handleplan.workbook_bytes(items, config) if "handleplan" in wanted else None
     written = future.result()
@@ -371,15 +371,14 @@ def _write_beside(helper: ProcessPoolExecutor, items: Batch, out_dir: Path, want
     return written, workbook
 
 
-def _plan_and_write_here(items: Batch, out_dir: Path, wanted: set[str], config: Config,
-                         template_dir: Path | None, today: dt.date | None,
-                         inputs: list[Path]) -> list[Written]:
+def _plan_and_write_in_helper(items: Batch, out_dir: Path, wanted: set[str], config: Config,
+                              template_dir: Path | None, today: dt.date | None,
+                              inputs: list[Path]) -> list[Written]:
     """Plan and render a small batch's Word documents, in order (in the helper, which was
     started before the run's inputs were known: they are guarded here)."""
     with guard_inputs(inputs):
         jobs = _plan(items, out_dir, wanted, config, template_dir, today)
-        renderer = _worker()
-        return [Written(job[0], renderer.write(job)) for job in jobs]
+        return [Written(job[0], path) for job, path in zip(jobs, _write_in_worker(jobs))]
 
 
 def _write_in_parallel(pool: ProcessPoolExecutor, workers: int, items: Batch, out_dir: Path,
