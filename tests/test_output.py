@@ -82,6 +82,25 @@ def test_stale_temporaries_of_dead_runs_are_removed(tmp_path):
     assert remove_stale_temporaries(tmp_path / "findes-ikke") == []
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_temporary_of_an_ended_but_unreaped_writer_is_removed(tmp_path):
+    # A killed run's worker that nobody waits for stays a zombie: os.kill(pid, 0) still
+    # finds it, but it writes nothing more (CI's pid 1 reaps no one).
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while not output._zombie(zombie.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert output._zombie(zombie.pid)
+        os.kill(zombie.pid, 0)                       # still found: what fooled the check
+        left = tmp_path / f".~sagsgenerator-{zombie.pid}-gruppe-02-abc.tmp.docx"
+        left.write_bytes(b"halv")
+        assert remove_stale_temporaries(tmp_path) == [left]
+        assert not output._zombie(os.getpid()) and output._alive(os.getppid())
+    finally:
+        zombie.wait()
+
+
 def test_a_run_killed_mid_write_leaves_a_temporary_the_next_run_removes(tmp_path):
     script = (f"import sys, os, signal; sys.path.insert(0, {SRC!r})\n"
               "from pathlib import Path\n"

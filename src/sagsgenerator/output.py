@@ -169,6 +169,18 @@ def write_bytes(target: Path, data: bytes) -> Path:
     return atomic_write(target, write)
 
 
+def _zombie(pid: int) -> bool:
+    """Whether `pid` has ended but not been reaped: a worker of a killed run whose new
+    parent (pid 1 in a container, say) never waits for it. It writes nothing more, yet
+    os.kill(pid, 0) still finds it. Linux tells through /proc; elsewhere, False."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"Z", b"X")
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -182,7 +194,7 @@ def _alive(pid: int) -> bool:
         return True
     except OSError:
         return True
-    return True
+    return not _zombie(pid)
 
 
 def remove_stale_temporaries(folder: Path, max_age_minutes: float = STALE_AFTER_MINUTES,
