@@ -3,6 +3,7 @@ half-written file, no traceback, and the register as it was (issue 12 item 4).""
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import os
 import shutil
@@ -19,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = Path(sys.executable).parent / "sagsgenerator"
+PR_SET_CHILD_SUBREAPER = 36
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,28 @@ def _every_file_opens(folder: Path) -> int:
     return count
 
 
+@pytest.fixture
+def unreaped():
+    """Orphans stay zombies, as in a container whose pid 1 reaps no one (CI): this process
+    becomes the subreaper of what it starts and waits for none of the orphans until the
+    test ends. Yields the list to put their session ids in."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        pytest.skip("prctl(PR_SET_CHILD_SUBREAPER) is not allowed here")
+    sessions: list[int] = []
+    try:
+        yield sessions
+    finally:
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+        for entry in Path("/proc").iterdir():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == os.getpid() and int(fields[3]) in sessions:
+                    os.waitpid(int(entry.name), os.WNOHANG)
+            except (OSError, ValueError, IndexError):
+                continue
+
+
 def _wait_for(process: subprocess.Popen, out: Path, after: float | int) -> None:
     """Until `after` seconds have passed (a float: reading, planning, the first documents),
     or `after` case papers are written (an int: mid-way through the documents, before the
@@ -78,12 +102,13 @@ def _wait_for(process: subprocess.Popen, out: Path, after: float | int) -> None:
     (signal.SIGTERM, 1.0), (signal.SIGTERM, 300), (signal.SIGINT, 500),
     (signal.SIGKILL, 1.5), (signal.SIGKILL, 700),
 ], ids=["term-early", "term-late", "int", "kill-early", "kill-late"])
-def test_a_stopped_run_leaves_nothing_behind(thousand, tmp_path, how, after):
+def test_a_stopped_run_leaves_nothing_behind(thousand, tmp_path, unreaped, how, after):
     out, db = tmp_path / "ud", tmp_path / "sagsgenerator.db"
     argv = [str(TOOL), "generer", str(thousand), "--ud", str(out), "--register", str(db),
             "--dato", "2026-12-02", "--processer", "2"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True, cwd=tmp_path)
+    unreaped.append(process.pid)
     _wait_for(process, out, after)
     if process.poll() is not None:
         pytest.skip(f"the run ended before it was stopped ({after}; machine faster than planned)")
