@@ -409,3 +409,34 @@ def test_row_spans_of_a_sheet_edited_as_bytes():
     assert {n: xml[a:b] for n, (a, b) in sheet.rows.items()} == {
         1: b'<row r="1"/>', 2: b'<row r="2" spans="1:2"><c r="A2"/></row>',
         3: b'<row r="3"><c r="A3"><v>1</v></c></row>', 4: b'<row r="4" />'}
+
+
+def test_inline_strings_move_to_the_table_as_a_plain_lazy_match_would_move_them():
+    """inline_to_shared scans each byte once (possessive patterns, split): it finds exactly
+    the cells that the plain lazy pattern finds, in any attribute order, rich text, an empty
+    one, and text that looks like the tags it looks for."""
+    from sagsgenerator.intake.marking import EMPTY_INLINE, Strings
+    lazy = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.S)
+    xml = (b'<worksheet><sheetData><row r="2">'
+           b'<c r="A2" t="inlineStr"><is><t>Tobak</t></is></c>'
+           b'<c t="inlineStr" r="B2" s="4"><is><t xml:space="preserve"> to </t></is></c>'
+           b'<c r="C2" s="2" t="inlineStr"><is><r><rPr><b/></rPr><t>fed</t></r><r><t> og'
+           b' ikke</t></r></is></c>'
+           b'<c r="D2" t="n"><v>3</v></c><c r="E2" t="inlineStr"/>'
+           b'<c r="F2" t="inlineStr"></c><c r="G2" t="inlineStr"><is><t>Tobak</t></is></c>'
+           b'<c r="H2" tt="x" t="inlineStr"><is><t>&lt;/is&gt; t="inlineStr"</t></is></c>'
+           b'<c r="I2" t="inlineStrX"><v>1</v></c>'
+           b'<c r="J2" t="inlineStr"><is><t>a\nb</t></is></c>'
+           b'</row></sheetData></worksheet>')
+    strings = Strings(None)
+    moved, used = strings.inline_to_shared(xml)
+    added: list[bytes] = []
+
+    def shared(match: re.Match) -> bytes:
+        if match[3] not in added:
+            added.append(match[3])
+        return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], added.index(match[3]))
+    expected = EMPTY_INLINE.sub(rb"<c \1\2/>", lazy.sub(shared, xml))
+    assert moved == expected and strings.added == added and used == 6
+    assert b"inlineStr" not in moved.replace(b'"inlineStrX"', b"")
+    assert b'<c r="E2"/>' in moved and b'<c r="F2"/>' in moved

@@ -91,6 +91,9 @@ def shared_strings(parts: dict[str, bytes]) -> None:
         b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
 
 
+FAST_FROM = 1 << 20   # bytes of a part compressed for speed
+
+
 def pack(parts: dict[str, bytes], names: list[str], stamp: dt.datetime,
           created: dt.datetime | None) -> bytes:
     """A zip of `parts` in the order of `names` (then the rest), core.xml dated `stamp`
@@ -111,7 +114,10 @@ def pack(parts: dict[str, bytes], names: list[str], stamp: dt.datetime,
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            archive.writestr(info, parts[name])
+            data = parts[name]
+            # A sheet of thousands of rows: level 3 is three times as fast as the default
+            # 6, for some 8 % more bytes.
+            archive.writestr(info, data, compresslevel=3 if len(data) > FAST_FROM else None)
     return out.getvalue()
 
 
