@@ -543,9 +543,7 @@ class Package:
             content = False
             column = 0
             wanted = columns()
-            for cell in element:
-                if cell.tag != CELL:
-                    continue
+            for cell in element.iterchildren(CELL):
                 ref = cell.get("r")
                 if ref:
                     column = letters.get(ref.rstrip("0123456789")) or _column_number(ref)
@@ -560,10 +558,10 @@ class Package:
                     tag = sub.tag
                     if tag == VALUE:
                         text, content = sub.text, True
-                    elif tag == FORMULA:
-                        formula, content = sub, True
                     elif tag == INLINE:
                         inline, content = sub, True
+                    elif tag == FORMULA:
+                        formula, content = sub, True
                 kind = cell.get("t", "n")
                 if text:
                     if kind == "n":
