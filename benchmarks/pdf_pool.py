@@ -5,8 +5,9 @@
 1. Renders N case papers from the bundled examples (the prepared-once renderer).
 2. One LibreOffice process for all of them in one call: `soffice --convert-to pdf` with a
    fresh profile (what render/office.py did before the pool), same PDF options (tagged).
-3. `convert_to_pdf` with the pool: one LibreOffice per core (uno engine when python3-uno is
-   there), and the pool's cli engine (one `--convert-to` call per worker).
+3. The pool, one LibreOffice per core: its uno engine (when python3-uno is there), its cli
+   engine (one `--convert-to` call per worker), and "produkt": `convert_to_pdf` as the
+   pipeline calls it for documents without a table of contents (it picks cli).
 Each is run --repeat times, alternating; the medians and the ratio pool / one call are
 printed. Wall time, whole conversion including LibreOffice's start with a fresh profile.
 """
@@ -68,6 +69,18 @@ def one_call(documents: list[Path], out: Path) -> float:
     return seconds
 
 
+def product(documents: list[Path], out: Path) -> float:
+    """`convert_to_pdf` as the pipeline calls it for documents without a table of contents
+    (its own pool: one LibreOffice per core, each one `--convert-to` call)."""
+    from sagsgenerator.render.office import convert_to_pdf
+
+    start = time.perf_counter()
+    convert_to_pdf(documents, out, tagged=True)
+    seconds = time.perf_counter() - start
+    assert len(list(out.glob("*.pdf"))) == len(documents)
+    return seconds
+
+
 def pool(documents: list[Path], out: Path, workers: int | None, engine: str) -> float:
     from sagsgenerator.render.office import OfficePool, convert_to_pdf
 
@@ -90,6 +103,7 @@ def main() -> None:
 
     engines = [e for e in args.engines.split(",")
                if e != "uno" or find_uno_python(find_soffice())]
+    engines.append("produkt")          # convert_to_pdf's own choice (cli without indexes)
     times: dict[str, list[float]] = {"one": [], **{e: [] for e in engines}}
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         documents = make_case_papers(Path(tmp), args.n)
@@ -103,6 +117,7 @@ def main() -> None:
                 out.mkdir()
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 seconds = (one_call(documents, out) if name == "one"
+                           else product(documents, out) if name == "produkt"
                            else pool(documents, out, args.workers, name))
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

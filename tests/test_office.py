@@ -170,6 +170,33 @@ def spawned(monkeypatch) -> list[subprocess.Popen]:
 
 
 @needs_soffice
+def test_pdfs_without_indexes_take_one_convert_call_per_process(tmp_path, spawned):
+    """Case papers alone (no table of contents to update): each LibreOffice converts its
+    share in one `--convert-to` call, the cheaper way; with indexes, uno when it is there."""
+    from sagsgenerator.documents import render_documents
+    from sagsgenerator.validation.validate import validate_paths
+
+    _, intakes = validate_paths([EXAMPLES])
+    written = render_documents(intakes, tmp_path, kinds=["sagsfremstilling"], pdf=True)
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert len(pdfs) == len([p for p in written if p.suffix == ".docx"]) >= 2
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    commands = [" ".join(map(str, process.args)) for process in spawned]
+    assert commands and all(" cli " in c and " uno " not in c for c in commands)
+    chosen = []
+    real = office.OfficePool.__init__
+
+    def recording(self, *args, **kwargs):
+        chosen.append(kwargs.get("engine"))
+        real(self, *args, **kwargs)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(office.OfficePool, "__init__", recording)
+        office.convert_to_pdf([written[0]], tmp_path / "med", update_indexes=True)
+        office.convert_to_pdf([written[0]], tmp_path / "uden")
+    assert chosen == ["auto", "cli"]
+
+
+@needs_soffice
 def test_every_document_converts_to_pdf(tmp_path, spawned):
     from sagsgenerator.documents import render_documents
     from sagsgenerator.validation.validate import validate_paths

@@ -525,8 +525,12 @@ def convert_to_pdf(documents: list[Path], out_dir: Path, *, tagged: bool = True,
         return []
     own = pool is None
     if pool is None:
+        # Without indexes to update, one `--convert-to` call per process: it converts the
+        # same documents with a fifth less work than loading each through uno
+        # (benchmarks/pdf_pool.py).
         pool = OfficePool(workers or min(os.cpu_count() or 1, len(documents)),
-                          timeout=timeout or FILE_TIMEOUT)
+                          timeout=timeout or FILE_TIMEOUT,
+                          engine="auto" if update_indexes else "cli")
     if update_indexes and not pool.updates_indexes:
         log.warning("LibreOffice's uno module is missing: tables of contents are left for Word")
     out_dir.mkdir(parents=True, exist_ok=True)
