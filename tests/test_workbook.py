@@ -411,11 +411,16 @@ def test_row_spans_of_a_sheet_edited_as_bytes():
         3: b'<row r="3"><c r="A3"><v>1</v></c></row>', 4: b'<row r="4" />'}
 
 
-def test_inline_strings_move_to_the_table_as_a_plain_lazy_match_would_move_them():
-    """inline_to_shared scans each byte once (possessive patterns, split): it finds exactly
-    the cells that the plain lazy pattern finds, in any attribute order, rich text, an empty
-    one, and text that looks like the tags it looks for."""
+@pytest.mark.parametrize("chunk", [1 << 20, 1], ids=["whole", "row-by-row"])
+def test_inline_strings_move_to_the_table_as_a_plain_lazy_match_would_move_them(
+        chunk, monkeypatch):
+    """inline_to_shared scans each byte once (possessive patterns, split), a chunk of rows
+    at a time: it finds exactly the cells that the plain lazy pattern finds, in any
+    attribute order, rich text, an empty one, and text that looks like the tags it looks
+    for."""
+    from sagsgenerator.intake import marking
     from sagsgenerator.intake.marking import EMPTY_INLINE, Strings
+    monkeypatch.setattr(marking, "INLINE_CHUNK", chunk)
     lazy = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.S)
     xml = (b'<worksheet><sheetData><row r="2">'
            b'<c r="A2" t="inlineStr"><is><t>Tobak</t></is></c>'
@@ -426,8 +431,10 @@ def test_inline_strings_move_to_the_table_as_a_plain_lazy_match_would_move_them(
            b'<c r="F2" t="inlineStr"></c><c r="G2" t="inlineStr"><is><t>Tobak</t></is></c>'
            b'<c r="H2" tt="x" t="inlineStr"><is><t>&lt;/is&gt; t="inlineStr"</t></is></c>'
            b'<c r="I2" t="inlineStrX"><v>1</v></c>'
-           b'<c r="J2" t="inlineStr"><is><t>a\nb</t></is></c>'
-           b'</row></sheetData></worksheet>')
+           b'<c r="J2" t="inlineStr"><is><t>a\nb</t></is></c></row>'
+           b'<row r="3"><c r="A3" t="inlineStr"><is><t>Tobak</t></is></c></row><row r="4"/>'
+           b'<row r="5"><c r="A5" t="inlineStr"><is><t>ny</t></is></c></row>'
+           b'</sheetData></worksheet>')
     strings = Strings(None)
     moved, used = strings.inline_to_shared(xml)
     added: list[bytes] = []
@@ -437,6 +444,6 @@ def test_inline_strings_move_to_the_table_as_a_plain_lazy_match_would_move_them(
             added.append(match[3])
         return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], added.index(match[3]))
     expected = EMPTY_INLINE.sub(rb"<c \1\2/>", lazy.sub(shared, xml))
-    assert moved == expected and strings.added == added and used == 6
+    assert moved == expected and strings.added == added and used == 8
     assert b"inlineStr" not in moved.replace(b'"inlineStrX"', b"")
     assert b'<c r="E2"/>' in moved and b'<c r="F2"/>' in moved

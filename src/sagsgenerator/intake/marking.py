@@ -52,6 +52,7 @@ CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 # (`*+`): each byte is looked at once, twice as fast as lazy `*?` on a sheet of 10,000 rows.
 INLINE_CELL = re.compile(rb'<c ((?:[^>t]++|t(?!="inlineStr"))*+)t="inlineStr"([^>]*+)><is>'
                          rb'((?:[^<]++|<(?!/is></c>))*+)</is></c>')
+INLINE_CHUNK = 1 << 20
 EMPTY_INLINE = re.compile(rb'<c ([^>]*?) ?t="inlineStr"([^>/]*)(?:></c>|/>)')
 
 
@@ -216,10 +217,24 @@ class Strings:
 
     def inline_to_shared(self, xml: bytes) -> tuple[bytes, int]:
         """A sheet's inline strings (what openpyxl and some tools write) moved into the
-        table; returns the sheet and how many cells now refer to it."""
+        table; returns the sheet and how many cells now refer to it. A megabyte of rows at
+        a time (a cell never spans a `</row>`): the pieces of one are all held at once."""
+        out, used, start = [], 0, 0
+        while start < len(xml):
+            end = xml.find(b"</row>", start + INLINE_CHUNK)
+            end = len(xml) if end < 0 else end + len(b"</row>")
+            moved, count = self._inline_to_shared(xml[start:end])
+            out.append(moved)
+            used += count
+            start = end
+        xml = b"".join(out)
+        if b'"inlineStr"' in xml:     # an empty one (rare): a search of the whole sheet
+            xml = EMPTY_INLINE.sub(rb"<c \1\2/>", xml)
+        return xml, used
+
+    def _inline_to_shared(self, xml: bytes) -> tuple[bytes, int]:
         # split, not sub with a function: a sheet of 10,000 rows has 200,000 such cells.
         pieces = INLINE_CELL.split(xml)   # text, (before, after, inner, text) per cell
-        out = [pieces[0]]
         index, added = self.index, self.added
         for at in range(1, len(pieces), 4):
             inner = pieces[at + 2]
@@ -227,12 +242,9 @@ class Strings:
             if number is None:
                 number = index[inner] = self.base + len(added)
                 added.append(inner)
-            out += (b'<c %st="s"%s><v>%d</v></c>' % (pieces[at], pieces[at + 1], number),
-                    pieces[at + 3])
-        xml = b"".join(out)
-        if b'"inlineStr"' in xml:     # an empty one (rare): a search of the whole sheet
-            xml = EMPTY_INLINE.sub(rb"<c \1\2/>", xml)
-        return xml, (len(pieces) - 1) // 4
+            pieces[at] = b'<c %st="s"%s><v>%d</v></c>' % (pieces[at], pieces[at + 1], number)
+            pieces[at + 1] = pieces[at + 2] = b""
+        return b"".join(pieces), (len(pieces) - 1) // 4
 
     def part(self, used: int) -> bytes:
         items = b"".join(b"<si>%s</si>" % inner for inner in self.added)
