@@ -218,7 +218,7 @@ class Strings:
     def inline_to_shared(self, xml: bytes) -> tuple[bytes, int]:
         """A sheet's inline strings (what openpyxl and some tools write) moved into the
         table; returns the sheet and how many cells now refer to it. A megabyte of rows at
-        a time (a cell never spans a `</row>`): the pieces of one are all held at once."""
+        a time (a cell never spans a `</row>`), so that only that much is held in pieces."""
         out, used, start = [], 0, 0
         while start < len(xml):
             end = xml.find(b"</row>", start + INLINE_CHUNK)
