@@ -4,9 +4,7 @@ half-written file, no traceback, and the register as it was (issue 12 item 4).""
 from __future__ import annotations
 
 import ctypes
-import datetime as dt
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
