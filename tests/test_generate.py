@@ -163,3 +163,80 @@ def test_the_helper_never_replaces_an_input(tmp_path):
         run_batch([INPUT / "boern-og-unge.xlsx", catalogue], out, workers=2)
     assert str(catalogue) in info.value.danish
     assert catalogue.read_bytes() == b"not a document of ours"
+
+
+EARLY_SCRIPT = """\
+import contextlib, json, sys
+from sagsgenerator import config_file, processes
+events = []
+real_helper, real_load = processes.early_helper, config_file.load_config
+
+def loaded(names):
+    return [name for name in names if name in sys.modules]
+
+@contextlib.contextmanager
+def helper_spy(inputs, workers):
+    with real_helper(inputs, workers) as helper:
+        events.append(["helper", helper.submit(loaded, processes.HELPER_MODULES).result()
+                       if helper else None])
+        yield helper
+
+def load_spy(*args, **kwargs):
+    events.append(["config"])
+    return real_load(*args, **kwargs)
+
+processes.early_helper, config_file.load_config = helper_spy, load_spy
+from sagsgenerator.cli import cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit as exc:
+    events.append(["exit", exc.code])
+print(json.dumps([events, sorted(m for m in ("docx", "docxtpl", "jinja2") if m in sys.modules)]))
+"""
+
+
+def test_generer_starts_its_helper_before_it_reads_the_configuration(tmp_path):
+    """Issue 16: `generer` of a few workbooks forks the helper first, so that it loads
+    pydantic, the engine and python-docx while this process loads what reading needs. The
+    documents are byte for byte those of one process, which never loads docx or Jinja."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import sagsgenerator
+    source = str(Path(sagsgenerator.__file__).parents[1])
+    inputs = [str(INPUT / "boern-og-unge.xlsx"), str(INPUT / "kronisk-sygdom.xlsx")]
+    runs = {}
+    for name, extra in (("to", []), ("en", ["--processer", "1"])):
+        argv = ["generer", *inputs, "--ud", str(tmp_path / name), "--uden-register",
+                "--dato", "2026-12-02", *extra]
+        done = subprocess.run([sys.executable, "-c", EARLY_SCRIPT, *argv], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": source})
+        assert done.returncode == 0, done.stderr
+        runs[name] = json.loads(done.stdout.splitlines()[-1])
+    from sagsgenerator.processes import HELPER_MODULES
+    assert runs["to"] == [[["helper", list(HELPER_MODULES)], ["config"], ["exit", 0]], []]
+    assert runs["en"][0] == [["helper", None], ["config"], ["exit", 0]]
+    assert digests(tmp_path / "to") == digests(tmp_path / "en")
+    assert len(digests(tmp_path / "to")) == 16
+
+
+def test_no_early_helper_for_a_large_run_or_one_core(tmp_path):
+    from sagsgenerator.processes import SMALL_BELOW, _workbooks, early_helper
+
+    folder = tmp_path / "ind"
+    folder.mkdir()
+    for n in range(SMALL_BELOW - 1):
+        (folder / f"gruppe-{n}.xlsx").write_bytes(b"")
+    (folder / "~$gruppe-0.xlsx").write_bytes(b"")             # Excel's lock file
+    (folder / "noter.txt").write_bytes(b"")
+    assert _workbooks([folder], 100) == SMALL_BELOW - 1
+    with early_helper([folder], 2) as helper:
+        assert helper is not None
+    with early_helper([folder], 1) as helper:
+        assert helper is None
+    (folder / "sendt-igen.xlsm").write_bytes(b"")
+    assert _workbooks([folder, tmp_path / "enkelt.xlsx"], 100) == SMALL_BELOW + 1
+    with early_helper([folder], 2) as helper:
+        assert helper is None

@@ -37,6 +37,8 @@ from .validation.cells import CellProblem, Place, convert_cell
 from .validation.validate import expand_paths, validate_paths
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .documents import Written
     from .intake.decisions import DecisionRow, RawDecisions
 
@@ -113,7 +115,8 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
               workers: int | None = None, progress: Progress | None = None,
               before_render: Callable[[BatchResult], None] | None = None,
               register: Path | None = None,
-              changes_since: dt.date | int | None = None, pdfa: bool = False) -> BatchResult:
+              changes_since: dt.date | int | None = None, pdfa: bool = False,
+              helper: Executor | None = None) -> BatchResult:
     """Validate, mark, and render every document of the chosen kinds from the valid
     proposals into out_dir (marked copies too, unless `marks_dir` says elsewhere).
 
@@ -126,7 +129,7 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
     Raises TemplatesInvalid before anything is read when the municipality's templates have
     errors, and OutputError when an output would replace an input. `before_render(result)`
     is called with the findings before the documents are rendered (the CLI prints them)."""
-    from .documents import render_pool, write_documents
+    from .documents import prepare_templates, render_pool, write_documents
 
     started = time.perf_counter()
     today = today or run_date()
@@ -141,9 +144,14 @@ def run_batch(paths: Sequence[Path], out_dir: Path, *, config: Config = DEFAULT_
         # Worker processes are started before anything is read: for a large batch, the
         # workers that render; for a small one on more than one core, a helper that loads
         # the engine and prepares the templates meanwhile.
-        pool = helper = None
+        pool = None
         if len(expand_paths(paths, skip)[0]) >= POOL_FROM_FILES:
+            if helper is not None:          # counted otherwise by the caller: not needed
+                helper.shutdown(wait=False, cancel_futures=True)
+                helper = None
             pool = stack.enter_context(render_pool(workers))
+        elif helper is not None:
+            prepare_templates(helper, kinds, template_dir)
         elif (workers or os.cpu_count() or 1) > 1:
             helper = stack.enter_context(render_pool(1, prepare=kinds, template_dir=template_dir))
         result = validate_batch(paths, config=config, strict=strict,

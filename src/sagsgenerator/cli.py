@@ -258,7 +258,20 @@ def _today(value) -> dt.date:
     return value.date() if value else run_date()
 
 
+def starts_helper(command):
+    """Start a small run's helper process before anything else (processes.early_helper);
+    the command receives it as `helper`."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .processes import early_helper
+
+        with early_helper(kwargs["inputs"], kwargs["workers"]) as helper:
+            return command(*args, helper=helper, **kwargs)
+    return wrapper
+
+
 @cli.command("generer")
+@starts_helper
 @inputs_argument
 @out_option
 @click.option("--dokumenter", "kinds", type=click.Choice(KINDS), multiple=True,
@@ -281,7 +294,7 @@ def _today(value) -> dt.date:
 @stops_cleanly
 def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pdf: bool, pdfa: bool,
              strict: bool, workers: int | None, template_dir: Path | None, changes_since, today,
-             config: Config, register: Path | None) -> None:
+             config: Config, register: Path | None, helper=None) -> None:
     """Skriv Word-dokumenterne (sagsfremstillinger, idékatalog, handleplan, opfølgning og
     samlede udvalgssager) ud fra de gyldige forslag.
 
@@ -295,7 +308,8 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
                            template_dir=template_dir, pdf=pdf, strict=strict, workers=workers,
                            progress=advance, register=register, pdfa=pdfa,
                            changes_since=changes_since.date() if changes_since else None,
-                           before_render=lambda r: print_report(r.report, False))
+                           before_render=lambda r: print_report(r.report, False),
+                           helper=helper)
     written = [w.path for w in result.documents]
     if not written:
         click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")

@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import os
 import signal
 import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -46,3 +50,55 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, _stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _stop)
+
+
+# What the helper of a small run loads first (see early_helper).
+HELPER_MODULES = ("sagsgenerator.config", "sagsgenerator.documents",
+                  "sagsgenerator.render.engine", "docx", "PIL.Image")
+# From this many workbooks a run renders in a pool of workers, not in one helper
+# (batch.POOL_FROM_FILES, counted here without loading the reader).
+SMALL_BELOW = 8
+
+
+def _workbooks(inputs: Iterable[Path], limit: int) -> int:
+    """How many workbooks the inputs hold, counted up to `limit`."""
+    count = 0
+    for path in inputs:
+        if path.is_dir():
+            for found in path.rglob("*.xls[xm]"):
+                count += not found.name.startswith(("~$", ".~sagsgenerator-"))
+                if count >= limit:
+                    return count
+        else:
+            count += 1
+        if count >= limit:
+            return count
+    return count
+
+
+def _load(modules: Iterable[str]) -> None:
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+
+
+@contextlib.contextmanager
+def early_helper(inputs: Iterable[Path], workers: int | None) -> Iterator[object | None]:
+    """For `generer` of a few workbooks on more than one core: the helper process that
+    renders the Word documents (batch.run_batch), started at once, before this process
+    reads its configuration. It loads pydantic, the engine and python-docx while this
+    process loads what validation needs; forked later (as run_batch would), it would load
+    them after. None for a large run (its pool starts in run_batch) or one core."""
+    inputs = list(inputs)
+    if (workers or os.cpu_count() or 1) <= 1 or _workbooks(inputs, SMALL_BELOW) >= SMALL_BELOW:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    helper = ProcessPoolExecutor(1, initializer=worker_init)
+    try:
+        helper.submit(_load, HELPER_MODULES)
+        yield helper
+    finally:
+        helper.shutdown(wait=True, cancel_futures=True)

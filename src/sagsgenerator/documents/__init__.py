@@ -20,7 +20,7 @@ import importlib.resources
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -178,15 +178,22 @@ def render_pool(workers: int | None = None, prepare: Iterable[str] = (),
         return
     pool = ProcessPoolExecutor(workers, initializer=worker_init)
     try:
-        templates = [(kind, str(template_path(kind, template_dir))) for kind in prepare]
         # Fork starts every worker at the first task.
-        if templates:
-            pool.submit(_prepare_in_worker, templates)
+        if prepare:
+            prepare_templates(pool, prepare, template_dir)
         else:
             pool.submit(_started)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def prepare_templates(helper: Executor, kinds: Iterable[str],
+                      template_dir: Path | None = None) -> None:
+    """Have a helper load the engine and prepare these kinds' templates (from
+    `template_dir` where it has them) while this process reads."""
+    helper.submit(_prepare_in_worker,
+                  [(kind, str(template_path(kind, template_dir))) for kind in kinds])
 
 
 def template_path(name: str, folder: Path | None = None) -> Path:
