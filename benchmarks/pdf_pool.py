@@ -8,6 +8,8 @@
 3. The pool, one LibreOffice per core: its uno engine (when python3-uno is there), its cli
    engine (one `--convert-to` call per worker), and "produkt": `convert_to_pdf` as the
    pipeline calls it for documents without a table of contents (it picks cli).
+4. "one-tuned": the one call again, with the malloc settings the pool gives LibreOffice
+   (render/uno_convert.py), to tell that gain from the gain of running two.
 Each is run --repeat times, alternating; the medians and the ratio pool / one call are
 printed. Wall time, whole conversion including LibreOffice's start with a fresh profile.
 """
@@ -55,15 +57,19 @@ def make_case_papers(folder: Path, n: int) -> list[Path]:
     return paths
 
 
-def one_call(documents: list[Path], out: Path) -> float:
+def one_call(documents: list[Path], out: Path, tuned: bool = False) -> float:
+    """One `soffice --convert-to` for all documents; `tuned`: with the malloc settings the
+    pool gives its LibreOffice processes (render/uno_convert.py), to tell what the pool
+    gains by them from what it gains by running two."""
     from sagsgenerator.render.office import find_soffice
+    from sagsgenerator.render.uno_convert import MALLOC_SETTINGS
 
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
         start = time.perf_counter()
         subprocess.run([find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}",
                         "--headless", "--norestore", "--convert-to", TAGGED, "--outdir",
                         str(out), *map(str, documents)], capture_output=True, check=True,
-                       env={**os.environ, "HOME": profile})
+                       env={**os.environ, "HOME": profile, **(MALLOC_SETTINGS if tuned else {})})
         seconds = time.perf_counter() - start
     assert len(list(out.glob("*.pdf"))) == len(documents)
     return seconds
@@ -104,6 +110,7 @@ def main() -> None:
     engines = [e for e in args.engines.split(",")
                if e != "uno" or find_uno_python(find_soffice())]
     engines.append("produkt")          # convert_to_pdf's own choice (cli without indexes)
+    engines.append("one-tuned")        # one call, with the pool's malloc settings
     times: dict[str, list[float]] = {"one": [], **{e: [] for e in engines}}
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         documents = make_case_papers(Path(tmp), args.n)
@@ -117,6 +124,7 @@ def main() -> None:
                 out.mkdir()
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 seconds = (one_call(documents, out) if name == "one"
+                           else one_call(documents, out, tuned=True) if name == "one-tuned"
                            else product(documents, out) if name == "produkt"
                            else pool(documents, out, args.workers, name))
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -134,7 +142,9 @@ def main() -> None:
           f"{statistics.median(cpu['one']):.1f} s)")
     for engine in engines:
         seconds = statistics.median(times[engine])
-        print(f"  puljen ({engine}, {args.workers or os.cpu_count()} processer): "
+        label = ("én LibreOffice, ét kald, med puljens malloc" if engine == "one-tuned"
+                 else f"puljen ({engine}, {args.workers or os.cpu_count()} processer)")
+        print(f"  {label}: "
               f"{seconds:6.1f} s (CPU {statistics.median(cpu[engine]):.1f} s) = "
               f"{seconds / one:.2f} x ét kald; forhold pr. runde: "
               + ", ".join(f"{x:.2f}" for x in ratios[engine]))

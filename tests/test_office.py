@@ -443,3 +443,55 @@ def test_libreoffice_dies_with_its_parent(tmp_path, how):
         assert not Path(folder).exists()      # the profiles went with them
     finally:
         child.kill()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for soffice")
+def test_libreoffice_keeps_its_large_blocks_in_the_heap(tmp_path, monkeypatch):
+    """glibc's malloc settings go to every soffice the pool starts (a conversion starts in
+    half the time); the rest of the environment is passed on, HOME inside the profile."""
+    from sagsgenerator.render import uno_convert
+
+    seen = tmp_path / "miljoe.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nenv > '{seen}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("SAGSGENERATOR_PROEVE", "ja")
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "1")          # ours wins: it is the point
+    monkeypatch.setattr(uno_convert, "PROFILE", str(tmp_path / "profil"))
+    assert uno_convert.start_soffice(str(fake), (tmp_path / "profil").as_uri(), []).wait() == 0
+    env = dict(line.split("=", 1) for line in seen.read_text().splitlines() if "=" in line)
+    assert env["MALLOC_MMAP_THRESHOLD_"] == env["MALLOC_TRIM_THRESHOLD_"] == str(256 << 20)
+    assert env["SAGSGENERATOR_PROEVE"] == "ja" and env["HOME"] == str(tmp_path / "profil")
+
+
+@needs_soffice
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_pools_libreoffice_runs_with_the_heap_settings(tmp_path):
+    with OfficePool(1, engine="cli") as pool:
+        started = []
+
+        def progress(done, total, path):
+            for process in pool.processes:
+                started.extend(_environ_of_children(process.pid))
+        convert_to_pdf([picture_docx(tmp_path / f"{n}.docx") for n in range(2)], tmp_path,
+                       pool=pool, progress=progress)
+    assert started and all(env.get("MALLOC_TRIM_THRESHOLD_") == str(256 << 20)
+                           for env in started)
+
+
+def _environ_of_children(pid: int) -> list[dict[str, str]]:
+    """The environment of every process below `pid` still running (soffice and its own)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or entry.name == str(pid):
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != pid and int(fields[2]) != pid:   # parent, or process group
+                continue
+            raw = (entry / "environ").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        found.append(dict(item.split("=", 1) for item in raw.decode(errors="replace")
+                          .split("\0") if "=" in item))
+    return found

@@ -92,6 +92,14 @@ def kill_group(*_: object) -> None:
     os._exit(1)
 
 
+# glibc's malloc, for soffice: it allocates and frees blocks of some 100 MB again and again;
+# by default each is a fresh mmap, faulted in page by page when used (300,000 faults, a
+# second in the kernel for one document). Kept in the heap, a conversion starts in half the
+# time (0.8 s against 1.6-1.9 s), for 50 MB more at most. Other C libraries ignore these.
+MALLOC_SETTINGS = {"MALLOC_MMAP_THRESHOLD_": str(256 << 20),
+                   "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
+
+
 def start_soffice(soffice: str, profile: str, extra: list[str],
                   stdout: int | None = subprocess.DEVNULL) -> subprocess.Popen:
     env = dict(os.environ)
@@ -100,6 +108,7 @@ def start_soffice(soffice: str, profile: str, extra: list[str],
     if PROFILE:
         env["HOME"] = PROFILE
     env.pop("SAL_USE_VCLPLUGIN", None)
+    env.update(MALLOC_SETTINGS)
     command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible",
                "--nologo", "--norestore", "--nolockcheck", *extra]
     kwargs: dict = {}
