@@ -223,20 +223,20 @@ def test_generer_starts_its_helper_before_it_reads_the_configuration(tmp_path):
 
 
 def test_no_early_helper_for_a_large_run_or_one_core(tmp_path):
-    from sagsgenerator.processes import SMALL_BELOW, _workbooks, early_helper
+    from sagsgenerator.processes import POOL_FROM_FILES, _workbooks, early_helper
 
     folder = tmp_path / "ind"
     folder.mkdir()
-    for n in range(SMALL_BELOW - 1):
+    for n in range(POOL_FROM_FILES - 1):
         (folder / f"gruppe-{n}.xlsx").write_bytes(b"")
     (folder / "~$gruppe-0.xlsx").write_bytes(b"")             # Excel's lock file
     (folder / "noter.txt").write_bytes(b"")
-    assert _workbooks([folder], 100) == SMALL_BELOW - 1
+    assert _workbooks([folder], 100) == POOL_FROM_FILES - 1
     with early_helper([folder], 2) as helper:
         assert helper is not None
     with early_helper([folder], 1) as helper:
         assert helper is None
     (folder / "sendt-igen.xlsm").write_bytes(b"")
-    assert _workbooks([folder, tmp_path / "enkelt.xlsx"], 100) == SMALL_BELOW + 1
+    assert _workbooks([folder, tmp_path / "enkelt.xlsx"], 100) == POOL_FROM_FILES + 1
     with early_helper([folder], 2) as helper:
         assert helper is None

@@ -28,6 +28,7 @@ from .errors import RegisterError, TemplatesInvalid
 from .findings import Finding, Location, Report, Severity
 from .model import PROPOSAL_COLUMNS, Intake, Proposal
 from .output import atomic_write, guard_inputs, remove_stale_temporaries
+from .processes import POOL_FROM_FILES
 from .danish import Period, format_date
 from .messages import MESSAGES
 from .model import COLUMNS_BY_FIELD
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
 # used: `valider` starts without them.
 
 Progress = Callable[[int, int], None]
-# From this many workbooks the documents' worker processes are started before reading.
-POOL_FROM_FILES = 8
 
 
 @dataclass

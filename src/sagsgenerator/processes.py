@@ -5,6 +5,7 @@
   Linux a worker is killed when its parent dies, even by SIGKILL.
 - `stop_on_signals` makes SIGTERM in the main process raise `Stopped(143)`, so that `finally`
   blocks remove temporary files just as for Ctrl+C (`KeyboardInterrupt`, exit status 130).
+- `early_helper` starts a small run's helper process first thing, before the heavy imports.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def stop_on_signals() -> None:
 # What the helper of a small run loads first (see early_helper).
 HELPER_MODULES = ("sagsgenerator.config", "sagsgenerator.documents",
                   "sagsgenerator.render.engine", "docx", "PIL.Image")
-# From this many workbooks a run renders in a pool of workers, not in one helper
-# (batch.POOL_FROM_FILES, counted here without loading the reader).
-SMALL_BELOW = 8
+# From this many workbooks a run renders in a pool of worker processes started before
+# reading (batch.run_batch); below, in one helper.
+POOL_FROM_FILES = 8
 
 
 def _workbooks(inputs: Iterable[Path], limit: int) -> int:
@@ -91,7 +92,8 @@ def early_helper(inputs: Iterable[Path], workers: int | None) -> Iterator[object
     process loads what validation needs; forked later (as run_batch would), it would load
     them after. None for a large run (its pool starts in run_batch) or one core."""
     inputs = list(inputs)
-    if (workers or os.cpu_count() or 1) <= 1 or _workbooks(inputs, SMALL_BELOW) >= SMALL_BELOW:
+    if (workers or os.cpu_count() or 1) <= 1 \
+            or _workbooks(inputs, POOL_FROM_FILES) >= POOL_FROM_FILES:
         yield None
         return
     from concurrent.futures import ProcessPoolExecutor
