@@ -209,14 +209,22 @@ def batch(proposals: int) -> None:
         folder = Path(tmp) / "ind"
         folder.mkdir()
         make_batch(folder, proposals)
-        seconds, peak, output = timed([EXE, "generer", str(folder), "--ud", str(Path(tmp) / "ud"),
-                                       "--register", str(Path(tmp) / "r.db"),
-                                       "--dato", "2026-12-02"])
-        written = len(list((Path(tmp) / "ud").glob("*.docx")))
+        out, register = Path(tmp) / "ud", Path(tmp) / "r.db"
+
+        def fresh() -> None:           # every run as the first: no documents, no register
+            shutil.rmtree(out, ignore_errors=True)
+            register.unlink(missing_ok=True)
+        argv = [EXE, "generer", str(folder), "--ud", str(out), "--register", str(register),
+                "--dato", "2026-12-02"]
+        # The large run once (it takes long, and its target has room); the other three times.
+        runs = [(fresh(), timed(argv))[1]] if proposals > 1000 else three(argv, before=fresh)
+        seconds, peak, output = runs[len(runs) // 2]
+        written = len(list(out.glob("*.docx")))
         print(f"Samlet kørsel: {proposals} forslag i {len(list(folder.glob('*.xlsx')))} "
               f"projektmapper, {os.cpu_count()} kerner, alle typer, med register")
-        print(f"  {written} Word-dokumenter skrevet på {seconds:.1f} s; maks. hukommelse "
-              f"{peak:.0f} MB")
+        print(f"  {written} Word-dokumenter skrevet på {seconds:.1f} s"
+              + (f" (median af 3: {_spread(runs)})" if len(runs) == 3 else "")
+              + f"; maks. hukommelse {peak:.0f} MB")
         if proposals == 1000:
             result("1.000 forslag i 125 projektmapper (mål ≤ 5 s)",
                    f"{seconds:.1f} s, {peak:.0f} MB", seconds <= 5)
