@@ -17,6 +17,10 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 PR_SET_PDEATHSIG = 1
 
@@ -85,7 +89,7 @@ def _load(modules: Iterable[str]) -> None:
 
 
 @contextlib.contextmanager
-def early_helper(inputs: Iterable[Path], workers: int | None) -> Iterator[object | None]:
+def early_helper(inputs: Iterable[Path], workers: int | None) -> Iterator[Executor | None]:
     """For `generer` of a few workbooks on more than one core: the helper process that
     renders the Word documents (batch.run_batch), started at once, before this process
     reads its configuration. It loads pydantic, the engine and python-docx while this
