@@ -139,3 +139,51 @@ def test_a_stopped_run_leaves_nothing_behind(thousand, tmp_path, unreaped, how, 
     again = subprocess.run(argv, capture_output=True, cwd=tmp_path, timeout=300)
     assert again.returncode in (0, 1), again.stderr.decode()
     assert _every_file_opens(out) >= 1000
+
+
+def _session_members(session: int) -> list[tuple[int, str]]:
+    """Every process of a session, zombies too (pid, state)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:
+            found.append((int(entry.name), fields[0]))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how, after", [(signal.SIGINT, 0.5), (signal.SIGINT, 0.8),
+                                        (signal.SIGTERM, 0.6)])
+def test_a_small_run_stopped_waits_for_its_helper(tmp_path, unreaped, how, after):
+    """A small `generer` starts its helper before anything else (processes.early_helper).
+    Stopped, it lets the helper finish the document under way and waits for it: nothing
+    half-written, and no helper left behind, not even as a zombie nobody reaps."""
+    out = tmp_path / "ud"
+    argv = [str(TOOL), "generer", str(ROOT / "input" / "boern-og-unge.xlsx"),
+            str(ROOT / "input" / "kronisk-sygdom.xlsx"), "--ud", str(out),
+            "--register", str(tmp_path / "r.db"), "--dato", "2026-12-02"]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True, cwd=tmp_path)
+    unreaped.append(process.pid)
+    time.sleep(after)
+    if process.poll() is not None:
+        pytest.skip(f"the run ended before it was stopped ({after} s)")
+    os.kill(process.pid, how)
+    stdout, stderr = process.communicate(timeout=60)
+    err = stderr.decode()
+    assert "Traceback" not in err, err
+    finished = "filer skrevet på" in stdout.decode()
+    if finished:       # the signal came as it ended (at interpreter exit it kills Python)
+        assert process.returncode in (0, -how), err
+    else:
+        assert process.returncode in (1, 128 + how), err
+        assert err.strip().splitlines()[-1].startswith("Afbrudt"), err
+    time.sleep(0.5)
+    assert _session_members(process.pid) == []
+    if out.exists():
+        assert not [p.name for p in out.iterdir() if p.name.startswith(".")]

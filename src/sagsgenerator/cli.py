@@ -16,7 +16,7 @@ import click
 from . import __version__, cli_danish
 from .errors import FolderNotWritable, SagsgeneratorError, TemplatesInvalid
 from .kinds import KINDS
-from .processes import Stopped, stop_on_signals
+from .processes import Stopped, end_early_helpers, stop_on_signals
 
 if TYPE_CHECKING:
     from .config import Config
@@ -310,6 +310,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, kinds: tuple[str, ...], pd
                            changes_since=changes_since.date() if changes_since else None,
                            before_render=lambda r: print_report(r.report, False),
                            helper=helper)
+    end_early_helpers()     # here, where a Ctrl+C meanwhile is still a clean stop
     written = [w.path for w in result.documents]
     if not written:
         click.echo("Ingen gyldige forslag: der er ikke skrevet nogen dokumenter.")
@@ -721,6 +722,7 @@ def main() -> None:
 def _stopped(exc: BaseException) -> None:
     code = exc.exit_code if isinstance(exc, Stopped) else 130
     try:
+        end_early_helpers()
         click.echo("Afbrudt: intet halvt skrevet er efterladt.", err=True)
         sys.stdout.flush()
         sys.stderr.flush()

@@ -103,8 +103,20 @@ def early_helper(inputs: Iterable[Path], workers: int | None) -> Iterator[Execut
     from concurrent.futures import ProcessPoolExecutor
 
     helper = ProcessPoolExecutor(1, initializer=worker_init)
+    _EARLY.append(helper)
     try:
         helper.submit(_load, HELPER_MODULES)
         yield helper
     finally:
-        helper.shutdown(wait=True, cancel_futures=True)
+        end_early_helpers()
+
+
+_EARLY: list[Executor] = []
+
+
+def end_early_helpers() -> None:
+    """Let the early helper finish the document under way and end (it is waited for): also
+    when a stopped run leaves with os._exit, past the `finally` that would end it."""
+    while _EARLY:
+        _EARLY[-1].shutdown(wait=True, cancel_futures=True)   # interrupted: still listed
+        _EARLY.pop()
