@@ -188,3 +188,37 @@ def test_a_small_run_stopped_waits_for_its_helper(tmp_path, unreaped, how, after
     assert _session_members(process.pid) == []
     if out.exists():
         assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+IMPORT_SCRIPT = """\
+import os, signal, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from sagsgenerator.processes import Stopped, stop_on_signals
+stop_on_signals()
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+try:
+    import langsomt_modul
+    print("imported", langsomt_modul_done(), flush=True)
+    time.sleep(10)
+    print("never stopped")
+except Stopped as exc:
+    print("stopped after the import", exc.exit_code)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals to itself")
+def test_sigterm_during_an_import_stops_after_it(tmp_path):
+    """SIGTERM raises Stopped where the main process is; inside Python's import machinery
+    that would be swallowed ("Exception ignored") and leave a module half made. It is
+    raised once the import is done (the signal is sent again every 50 ms until then)."""
+    (tmp_path / "langsomt_modul.py").write_text(
+        "import builtins, time\n"
+        "for _ in range(10):\n"
+        "    time.sleep(0.05)\n"
+        "builtins.langsomt_modul_done = lambda: 'whole'\n")
+    done = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(tmp_path)],
+                          capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["imported whole", "stopped after the import 143"]
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr

@@ -45,7 +45,25 @@ def worker_init() -> None:
             pass
 
 
-def _stop(signum: int, _frame) -> None:
+def _importing(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _stop(signum: int, frame) -> None:
+    if _importing(frame):
+        # Raised inside Python's import machinery, the exception can be swallowed by its
+        # lock callbacks ("Exception ignored ...") and leave a module half made: the signal
+        # is sent again in a moment, until the import is done.
+        import threading
+
+        again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
+        again.daemon = True
+        again.start()
+        return
     raise Stopped(128 + signum)
 
 
